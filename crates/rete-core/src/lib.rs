@@ -1,0 +1,3 @@
+//! The RETE runtime: lowers an optimised `reckon-rule-ir` program into a network of shared
+//! alpha tests, hash-indexed joins, absence and accumulate nodes, and runs it over any
+//! `reckon-fact-store` backend with an agenda and truth maintenance, incrementally.
