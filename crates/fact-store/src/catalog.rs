@@ -2,7 +2,7 @@
 //! `Schema` lists the declared fields of one type. Ids are dense indexes: a `FieldId` is a
 //! field's position in its schema, so it addresses a column directly.
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 use std::fmt;
 
 use crate::value_type::ValueType;

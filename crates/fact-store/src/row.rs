@@ -9,7 +9,9 @@ use crate::id::FactId;
 use crate::intern::{Interner, Symbol};
 use crate::memory::{MemoryUsage, TypeMemory, heap_bytes};
 use crate::slots::Slots;
-use crate::store::{Extra, Fact, FactStore, StoreError, admit, admit_all, schema_of};
+use crate::store::{
+    Extra, Fact, FactStore, StoreError, check_field, check_fields, schema_of, stored,
+};
 use crate::value::Value;
 
 /// The row-per-fact store.
@@ -76,7 +78,17 @@ impl FactStore for RowStore {
         extras: &[Extra],
     ) -> Result<FactId, StoreError> {
         let schema = schema_of(&self.catalog, fact_type)?;
-        let fields = admit_all(schema, fields, &self.interner)?;
+        check_fields(schema, fields, &self.interner)?;
+        let fields: Box<[Option<Value>]> = schema
+            .fields()
+            .iter()
+            .zip(fields)
+            .map(|(def, value)| {
+                value
+                    .as_ref()
+                    .map(|value| stored(&def.ty, value, &self.interner).into_owned())
+            })
+            .collect();
         let table = &mut self.tables[fact_type.index()];
         for extra in extras {
             if !table.extra_names.contains(&extra.name) {
@@ -97,10 +109,7 @@ impl FactStore for RowStore {
             })
             .collect();
         let allocation = table.slots.allocate(fact_type)?;
-        let row = Some(Row {
-            fields: fields.into(),
-            extras,
-        });
+        let row = Some(Row { fields, extras });
         if allocation.appended {
             table.rows.push(row);
         } else {
@@ -136,12 +145,10 @@ impl FactStore for RowStore {
         value: Option<Value>,
     ) -> Result<Option<Value>, StoreError> {
         self.row(id)?;
-        let value = admit(
-            self.catalog.schema(id.fact_type()),
-            field,
-            value.as_ref(),
-            &self.interner,
-        )?;
+        let schema = self.catalog.schema(id.fact_type());
+        check_field(schema, field, value.as_ref(), &self.interner)?;
+        let value =
+            value.map(|value| stored(&schema.field(field).ty, &value, &self.interner).into_owned());
         let table = &mut self.tables[id.fact_type().index()];
         let row = table.rows[id.row() as usize]
             .as_mut()

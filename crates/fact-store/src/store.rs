@@ -1,6 +1,7 @@
 //! The `FactStore` trait: the narrow interface through which everything above reads and
 //! changes facts, whichever backend holds them; and the checks both backends share.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -205,14 +206,13 @@ pub(crate) fn schema_of(catalog: &Catalog, fact_type: FactTypeId) -> Result<&Sch
         .ok_or(StoreError::UnknownType(fact_type))
 }
 
-/// Checks a field's value against its declaration and returns it in the form the column
-/// holds: ints given for decimal fields become decimals.
-pub(crate) fn admit(
+/// Checks a field's value against its declaration, without copying it.
+pub(crate) fn check_field(
     schema: &Schema,
     field: FieldId,
     value: Option<&Value>,
     interner: &Interner,
-) -> Result<Option<Value>, StoreError> {
+) -> Result<(), StoreError> {
     let Some(def) = schema.fields().get(field.index()) else {
         return Err(StoreError::UnknownField {
             fact_type: schema.name().to_owned(),
@@ -224,29 +224,24 @@ pub(crate) fn admit(
         field: def.name.clone(),
     };
     match value {
-        None if def.presence == Presence::Required => Err(missing()),
-        None => Ok(None),
-        Some(Value::Null) if def.presence == Presence::Required => Err(missing()),
-        Some(Value::Null) => Ok(Some(Value::Null)),
-        Some(value) => {
-            conform(&def.ty, value, interner)
-                .map(Some)
-                .ok_or_else(|| StoreError::WrongType {
-                    fact_type: schema.name().to_owned(),
-                    field: def.name.clone(),
-                    expected: def.ty.clone(),
-                    found: value.kind_name(),
-                })
-        }
+        None | Some(Value::Null) if def.presence == Presence::Required => Err(missing()),
+        None | Some(Value::Null) => Ok(()),
+        Some(value) if conforms(&def.ty, value, interner) => Ok(()),
+        Some(value) => Err(StoreError::WrongType {
+            fact_type: schema.name().to_owned(),
+            field: def.name.clone(),
+            expected: def.ty.clone(),
+            found: value.kind_name(),
+        }),
     }
 }
 
-/// Checks every field of an insert.
-pub(crate) fn admit_all(
+/// Checks every field of an insert, without copying anything.
+pub(crate) fn check_fields(
     schema: &Schema,
     fields: &[Option<Value>],
     interner: &Interner,
-) -> Result<Vec<Option<Value>>, StoreError> {
+) -> Result<(), StoreError> {
     if fields.len() != schema.fields().len() {
         return Err(StoreError::WrongFieldCount {
             fact_type: schema.name().to_owned(),
@@ -257,52 +252,87 @@ pub(crate) fn admit_all(
     schema
         .iter()
         .zip(fields)
-        .map(|((id, _), value)| admit(schema, id, value.as_ref(), interner))
-        .collect()
+        .try_for_each(|((id, _), value)| check_field(schema, id, value.as_ref(), interner))
 }
 
-/// `value` in the form `ty` holds, or `None` if it does not conform. Nested null is
-/// allowed; nested record fields that the record type does not declare are kept as given.
-fn conform(ty: &ValueType, value: &Value, interner: &Interner) -> Option<Value> {
+/// A checked value in the form a store keeps it: ints given for decimal fields (at any
+/// depth) become decimals, exactly. Borrowed when nothing changes, which is the rule.
+pub(crate) fn stored<'v>(ty: &ValueType, value: &'v Value, interner: &Interner) -> Cow<'v, Value> {
+    if needs_widening(ty, value, interner) {
+        Cow::Owned(widen(ty, value, interner))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// True when `value` may be stored under `ty`. Nested null is allowed; nested record
+/// fields that the record type does not declare are kept as given.
+fn conforms(ty: &ValueType, value: &Value, interner: &Interner) -> bool {
     match (ty, value) {
-        (ValueType::Any, value) => Some(value.clone()),
-        (ValueType::Decimal | ValueType::Money, Value::Int(i)) => Some(Value::Decimal((*i).into())),
-        (ValueType::Bool, Value::Bool(_))
+        (ValueType::Any, _)
+        | (ValueType::Bool, Value::Bool(_))
         | (ValueType::Int, Value::Int(_))
-        | (ValueType::Decimal | ValueType::Money, Value::Decimal(_))
+        | (ValueType::Decimal | ValueType::Money, Value::Decimal(_) | Value::Int(_))
         | (ValueType::Text, Value::Text(_))
         | (ValueType::Date, Value::Date(_))
         | (ValueType::DateTime, Value::DateTime(_))
-        | (ValueType::Duration, Value::Duration(_)) => Some(value.clone()),
-        (ValueType::List(element), Value::List(items)) => {
-            let items: Option<Vec<Value>> = items
-                .iter()
-                .map(|item| conform_nested(element, item, interner))
-                .collect();
-            Some(Value::List(items?.into()))
-        }
+        | (ValueType::Duration, Value::Duration(_)) => true,
+        (ValueType::List(element), Value::List(items)) => items
+            .iter()
+            .all(|item| matches!(item, Value::Null) || conforms(element, item, interner)),
         (ValueType::Record(record_type), Value::Record(record)) => {
-            let fields: Option<Vec<(Symbol, Value)>> = record
+            record.fields().iter().all(|(name, field)| {
+                match record_type.field(interner.resolve(*name)) {
+                    Some(field_type) => {
+                        matches!(field, Value::Null) || conforms(field_type, field, interner)
+                    }
+                    None => true,
+                }
+            })
+        }
+        _ => false,
+    }
+}
+
+fn needs_widening(ty: &ValueType, value: &Value, interner: &Interner) -> bool {
+    match (ty, value) {
+        (ValueType::Decimal | ValueType::Money, Value::Int(_)) => true,
+        (ValueType::List(element), Value::List(items)) => items
+            .iter()
+            .any(|item| needs_widening(element, item, interner)),
+        (ValueType::Record(record_type), Value::Record(record)) => {
+            record.fields().iter().any(|(name, field)| {
+                record_type
+                    .field(interner.resolve(*name))
+                    .is_some_and(|field_type| needs_widening(field_type, field, interner))
+            })
+        }
+        _ => false,
+    }
+}
+
+fn widen(ty: &ValueType, value: &Value, interner: &Interner) -> Value {
+    match (ty, value) {
+        (ValueType::Decimal | ValueType::Money, Value::Int(i)) => Value::Decimal((*i).into()),
+        (ValueType::List(element), Value::List(items)) => Value::List(
+            items
+                .iter()
+                .map(|item| widen(element, item, interner))
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        (ValueType::Record(record_type), Value::Record(record)) => Value::Record(Record::new(
+            record
                 .fields()
                 .iter()
                 .map(
                     |(name, field)| match record_type.field(interner.resolve(*name)) {
-                        Some(field_type) => {
-                            Some((*name, conform_nested(field_type, field, interner)?))
-                        }
-                        None => Some((*name, field.clone())),
+                        Some(field_type) => (*name, widen(field_type, field, interner)),
+                        None => (*name, field.clone()),
                     },
                 )
-                .collect();
-            Some(Value::Record(Record::new(fields?)))
-        }
-        _ => None,
-    }
-}
-
-fn conform_nested(ty: &ValueType, value: &Value, interner: &Interner) -> Option<Value> {
-    match value {
-        Value::Null => Some(Value::Null),
-        value => conform(ty, value, interner),
+                .collect::<Vec<_>>(),
+        )),
+        _ => value.clone(),
     }
 }

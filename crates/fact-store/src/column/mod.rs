@@ -11,7 +11,9 @@ use crate::id::FactId;
 use crate::intern::{Interner, Symbol};
 use crate::memory::{MemoryUsage, TypeMemory};
 use crate::slots::Slots;
-use crate::store::{Extra, Fact, FactStore, StoreError, admit, admit_all, schema_of};
+use crate::store::{
+    Extra, Fact, FactStore, StoreError, check_field, check_fields, schema_of, stored,
+};
 use crate::value::Value;
 use typed::Column;
 
@@ -138,18 +140,21 @@ impl FactStore for ColumnStore {
         extras: &[Extra],
     ) -> Result<FactId, StoreError> {
         let schema = schema_of(&self.catalog, fact_type)?;
-        let fields = admit_all(schema, fields, &self.interner)?;
+        check_fields(schema, fields, &self.interner)?;
         let table = &mut self.tables[fact_type.index()];
         let allocation = table.slots.allocate(fact_type)?;
         let row = allocation.id.row() as usize;
         if allocation.appended {
             table.rows += 1;
         }
-        for (column, value) in table.columns.iter_mut().zip(&fields) {
+        for ((column, def), value) in table.columns.iter_mut().zip(schema.fields()).zip(fields) {
+            let value = value
+                .as_ref()
+                .map(|value| stored(&def.ty, value, &self.interner));
             if allocation.appended {
-                column.push(value.as_ref());
+                column.push(value.as_deref());
             } else {
-                column.set(row, value.as_ref());
+                column.set(row, value.as_deref());
             }
         }
         table.write_extras(row, allocation.appended, extras);
@@ -194,10 +199,13 @@ impl FactStore for ColumnStore {
     ) -> Result<Option<Value>, StoreError> {
         let (_, row) = self.live_row(id)?;
         let schema = self.catalog.schema(id.fact_type());
-        let value = admit(schema, field, value.as_ref(), &self.interner)?;
+        check_field(schema, field, value.as_ref(), &self.interner)?;
+        let value = value
+            .as_ref()
+            .map(|value| stored(&schema.field(field).ty, value, &self.interner));
         let column = &mut self.tables[id.fact_type().index()].columns[field.index()];
         let old = column.get(row);
-        column.set(row, value.as_ref());
+        column.set(row, value.as_deref());
         Ok(old)
     }
 

@@ -5,7 +5,7 @@
 
 use super::convert::{ConvertError, ConvertProblem, convert_json, describe, shorten};
 use super::error::InputErrorKind;
-use super::json::{Kind, Member, Scanner, Token};
+use super::json::{JsonError, Kind, Member, Scanner, Token};
 use crate::catalog::{Catalog, FactTypeId, Presence};
 use crate::intern::Interner;
 use crate::store::Extra;
@@ -24,6 +24,7 @@ pub(crate) struct FactProblem {
 /// Reusable buffers for decoding objects one after another without allocating.
 #[derive(Debug, Default)]
 pub(crate) struct FactDecoder {
+    /// The members of the object scanned last.
     members: Vec<Member>,
     /// The decoded declared fields of the last fact, indexed by `FieldId`.
     pub(crate) fields: Vec<Option<Value>>,
@@ -32,8 +33,20 @@ pub(crate) struct FactDecoder {
 }
 
 impl FactDecoder {
-    /// Decodes the JSON value at `token` of `src`. Returns the fact type when the fact is
-    /// good (its fields are then in `fields` and `extras`); otherwise adds to `problems`.
+    /// Scans the JSON value that starts at `start` (after whitespace), keeping an object's
+    /// members for [`decode`](Self::decode). Each byte of a fact is scanned once.
+    pub(crate) fn scan(&mut self, src: &str, start: usize) -> Result<Token, JsonError> {
+        self.members.clear();
+        let mut scanner = Scanner::at(src, start);
+        match scanner.peek() {
+            Some(b'{') => scanner.object(&mut self.members),
+            _ => scanner.value(),
+        }
+    }
+
+    /// Decodes the value that [`scan`](Self::scan) returned. Returns the fact type when the
+    /// fact is good (its fields are then in `fields` and `extras`); otherwise adds to
+    /// `problems`.
     pub(crate) fn decode(
         &mut self,
         src: &str,
@@ -43,88 +56,71 @@ impl FactDecoder {
         interner: &mut Interner,
         problems: &mut Vec<FactProblem>,
     ) -> Option<FactTypeId> {
+        if token.kind != Kind::Object {
+            let kind = InputErrorKind::NotAnObject {
+                found: describe(token, src),
+            };
+            problems.push(FactProblem {
+                offset: token.start,
+                fact_type: None,
+                fact_id: None,
+                field: None,
+                kind,
+            });
+            return None;
+        }
+        // The id is only turned into text when a message needs it.
+        let id_member = self.member("id", src).copied();
+        let fact_id = || id_member.map(|member| id_text(src, &member.value));
         let problem = |offset, kind| FactProblem {
             offset,
             fact_type: None,
-            fact_id: None,
+            fact_id: fact_id(),
             field: None,
             kind,
         };
-        if token.kind != Kind::Object {
-            problems.push(problem(
-                token.start,
-                InputErrorKind::NotAnObject {
-                    found: describe(token, src),
-                },
-            ));
-            return None;
-        }
-        self.members.clear();
-        if let Err(error) = Scanner::at(src, token.start).object(&mut self.members) {
-            problems.push(problem(
-                error.offset,
-                InputErrorKind::Syntax(format!("invalid JSON: {error}")),
-            ));
-            return None;
-        }
-        let fact_id = self
-            .member("id", src)
-            .map(|member| match member.value.kind {
-                Kind::String { .. } => member.value.string(src).into_owned(),
-                _ => shorten(member.value.text(src)),
-            });
         let fact_type = match self.member("type", src) {
-            Some(member) => match member.value.kind {
-                Kind::String { .. } => {
-                    let name = member.value.string(src);
-                    match catalog.id(&name) {
-                        Some(fact_type) => fact_type,
-                        None => {
-                            let known = catalog.type_names();
-                            let kind = InputErrorKind::UnknownType {
-                                found: name.into_owned(),
-                                known,
-                            };
-                            problems.push(FactProblem {
-                                fact_id,
-                                ..problem(member.value.start, kind)
-                            });
-                            return None;
-                        }
+            Some(member) if matches!(member.value.kind, Kind::String { .. }) => {
+                let name = member.value.string(src);
+                match catalog.id(&name) {
+                    Some(fact_type) => fact_type,
+                    None => {
+                        let kind = InputErrorKind::UnknownType {
+                            found: name.into_owned(),
+                            known: catalog.type_names(),
+                        };
+                        problems.push(problem(member.value.start, kind));
+                        return None;
                     }
                 }
-                _ => {
-                    let kind = InputErrorKind::TypeNotText {
-                        found: describe(&member.value, src),
-                    };
-                    problems.push(FactProblem {
-                        fact_id,
-                        ..problem(member.value.start, kind)
-                    });
-                    return None;
-                }
-            },
+            }
+            Some(member) => {
+                let kind = InputErrorKind::TypeNotText {
+                    found: describe(&member.value, src),
+                };
+                problems.push(problem(member.value.start, kind));
+                return None;
+            }
             None => match default_type {
                 Some(fact_type) => fact_type,
                 None => {
-                    let kind = InputErrorKind::MissingType {
-                        known: catalog.type_names(),
-                    };
-                    problems.push(FactProblem {
-                        fact_id,
-                        ..problem(token.start, kind)
-                    });
+                    problems.push(problem(
+                        token.start,
+                        InputErrorKind::MissingType {
+                            known: catalog.type_names(),
+                        },
+                    ));
                     return None;
                 }
             },
         };
 
         let schema = catalog.schema(fact_type);
-        let located = |offset, field: Option<&str>, kind| FactProblem {
+        let located = |offset, field: &str, kind| FactProblem {
             offset,
             fact_type: Some(schema.name().to_owned()),
-            fact_id: fact_id.clone(),
-            field: field.map(str::to_owned),
+            fact_id: fact_id(),
+            field: Some(field.to_owned()),
             kind,
         };
         let problems_before = problems.len();
@@ -138,7 +134,7 @@ impl FactDecoder {
                 if type_seen {
                     problems.push(located(
                         member.key.start,
-                        Some("type"),
+                        "type",
                         InputErrorKind::DuplicateField,
                     ));
                 }
@@ -151,18 +147,16 @@ impl FactDecoder {
                     if slot.is_some() {
                         problems.push(located(
                             member.key.start,
-                            Some(&name),
+                            &name,
                             InputErrorKind::DuplicateField,
                         ));
                         continue;
                     }
                     match convert_json(src, &member.value, &schema.field(field).ty, interner) {
                         Ok(value) => *slot = Some(value),
-                        Err(error) => problems.push(located(
-                            error.offset,
-                            Some(&name),
-                            convert_problem(error),
-                        )),
+                        Err(error) => {
+                            problems.push(located(error.offset, &name, convert_problem(error)))
+                        }
                     }
                 }
                 None => match (
@@ -173,7 +167,7 @@ impl FactDecoder {
                         if self.extras.iter().any(|extra| extra.name == name_symbol) {
                             problems.push(located(
                                 member.key.start,
-                                Some(&name),
+                                &name,
                                 InputErrorKind::DuplicateField,
                             ));
                         } else {
@@ -186,7 +180,7 @@ impl FactDecoder {
                     (Err(full), _) | (_, Err(full)) => {
                         problems.push(located(
                             member.key.start,
-                            Some(&name),
+                            &name,
                             InputErrorKind::Store(full.into()),
                         ));
                     }
@@ -202,20 +196,19 @@ impl FactDecoder {
                 .iter()
                 .any(|p| p.field.as_deref() == Some(def.name.as_str()));
             match &self.fields[field.index()] {
-                None if !failed => problems.push(located(
-                    token.start,
-                    Some(&def.name),
-                    InputErrorKind::MissingField {
+                None if !failed => {
+                    let kind = InputErrorKind::MissingField {
                         expected: def.ty.clone(),
-                    },
-                )),
+                    };
+                    problems.push(located(token.start, &def.name, kind));
+                }
                 Some(Value::Null) => {
                     let offset = self
                         .member(&def.name, src)
                         .map_or(token.start, |member| member.value.start);
                     problems.push(located(
                         offset,
-                        Some(&def.name),
+                        &def.name,
                         InputErrorKind::NullField {
                             expected: def.ty.clone(),
                         },
@@ -231,6 +224,14 @@ impl FactDecoder {
         self.members
             .iter()
             .find(|member| member.key.string(src) == key)
+    }
+}
+
+/// The text of a fact's `id` for messages: a string's contents, or any other value's JSON.
+fn id_text(src: &str, value: &Token) -> String {
+    match value.kind {
+        Kind::String { .. } => value.string(src).into_owned(),
+        _ => shorten(value.text(src)),
     }
 }
 

@@ -92,7 +92,7 @@ fn read_elements<R: Read, S: FactStore + ?Sized>(
             (State::Open, Some(b'[')) => (at + 1, State::First),
             (State::Open, _) => return Err(unexpected("`[` to open an array of facts")),
             (State::First, Some(b']')) => (at + 1, State::Closed),
-            (State::First | State::Item, _) => match scanner.value() {
+            (State::First | State::Item, _) => match loader.scan(text, at) {
                 Ok(token) => {
                     let flow =
                         loader.json_fact(text, &token, |offset| stream.locate_in(text, offset));

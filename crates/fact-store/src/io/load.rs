@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::decode::{FactDecoder, FactProblem};
 use super::error::{InputError, InputErrorKind};
-use super::json::Token;
+use super::json::{JsonError, Token};
 use crate::catalog::{Catalog, FactTypeId};
 use crate::id::FactId;
 use crate::store::{FactStore, StoreError};
@@ -140,7 +140,12 @@ impl<'a, S: FactStore + ?Sized> Loader<'a, S> {
         &self.catalog
     }
 
-    /// Decodes and inserts the JSON object at `token`; `locate` turns a byte offset of
+    /// Scans the JSON value at `start` of `src`, ready for [`json_fact`](Self::json_fact).
+    pub(crate) fn scan(&mut self, src: &str, start: usize) -> Result<Token, JsonError> {
+        self.decoder.scan(src, start)
+    }
+
+    /// Decodes and inserts the value [`scan`](Self::scan) returned; `locate` turns a byte offset of
     /// `src` into a line and column.
     pub(crate) fn json_fact(
         &mut self,

@@ -73,9 +73,10 @@ fn read_line<S: FactStore + ?Sized>(
     if scanner.peek().is_none() {
         return ControlFlow::Continue(());
     }
-    let token = match scanner
-        .value()
-        .and_then(|token| scanner.finish().map(|()| token))
+    let start = scanner.pos();
+    let token = match loader
+        .scan(text, start)
+        .and_then(|token| Scanner::at(text, token.end).finish().map(|()| token))
     {
         Ok(token) => token,
         Err(error) => {
