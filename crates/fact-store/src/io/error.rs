@@ -103,7 +103,7 @@ impl InputError {
             InputErrorKind::WrongType { expected, found } => {
                 let quoted_number = found.starts_with('"') && found.ends_with("(text)") && {
                     let inner = found.trim_end_matches(" (text)").trim_matches('"');
-                    !inner.is_empty() && inner.parse::<f64>().is_ok()
+                    super::convert::number_kind(inner).is_some()
                 };
                 if quoted_number
                     && matches!(
