@@ -48,16 +48,16 @@ pub(crate) fn run(args: &FactsArgs) -> Result<(), String> {
         .iter()
         .map(|file| Ok((file.clone(), read_input(file)?)))
         .collect::<Result<_, String>>()?;
-    let mut all = Vec::new();
+    // Each file is inferred alone first, so that an error names the right file and line;
+    // then all of them together, read as one stream, give the catalog.
     for (name, bytes) in &inputs {
-        all.extend_from_slice(bytes);
-        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
-            all.push(b'\n');
-        }
-        // Inference is per file so that an error names the right file and line.
         infer_ndjson(&bytes[..], name).map_err(|error| error.to_string())?;
     }
-    let catalog = Arc::new(infer_ndjson(&all[..], "input").map_err(|error| error.to_string())?);
+    let all = inputs.iter().fold(
+        Box::new(std::io::empty()) as Box<dyn Read + '_>,
+        |all, (_, bytes)| Box::new(all.chain(&bytes[..]).chain(&b"\n"[..])),
+    );
+    let catalog = Arc::new(infer_ndjson(all, "input").map_err(|error| error.to_string())?);
     let mut store = ColumnStore::new(Arc::clone(&catalog));
     let mut facts = vec![0; catalog.len()];
     let started = Instant::now();

@@ -15,7 +15,7 @@ use super::load::{Loader, ReadError, ReadOptions, ReadReport};
 use super::write::WriteError;
 use crate::catalog::{FactTypeId, FieldId, Presence};
 use crate::format::{write_json_string, write_plain};
-use crate::intern::Symbol;
+use crate::intern::{Symbol, TextCapacityError};
 use crate::store::{Extra, FactStore};
 use crate::value::Value;
 
@@ -77,7 +77,8 @@ pub fn read_csv<S: FactStore + ?Sized>(
         }
     }
 
-    let mut targets: Vec<Option<Vec<Target>>> = vec![None; loader.catalog().len()];
+    let catalog = Arc::clone(loader.store.catalog());
+    let mut targets: Vec<Option<Vec<Target>>> = vec![None; catalog.len()];
     let mut record = ::csv::StringRecord::new();
     let mut fields: Vec<Option<Value>> = Vec::new();
     let mut extras: Vec<Extra> = Vec::new();
@@ -146,22 +147,22 @@ pub fn read_csv<S: FactStore + ?Sized>(
                 }
             },
         };
-        let targets = match &targets[fact_type.index()] {
-            Some(targets) => targets.clone(),
-            None => {
-                let made = header_targets(&mut loader, &header, fact_type);
-                targets[fact_type.index()] = Some(made.clone());
-                made
+        if targets[fact_type.index()].is_none() {
+            match header_targets(&mut loader, &header, fact_type) {
+                Ok(made) => targets[fact_type.index()] = Some(made),
+                Err(full) => {
+                    let _ = loader.error(loader.at(1, None, InputErrorKind::Store(full.into())));
+                    break;
+                }
             }
-        };
-
-        let schema = Arc::clone(loader.store.catalog());
-        let schema = schema.schema(fact_type);
+        }
+        let targets = targets[fact_type.index()].as_ref().expect("filled above");
+        let schema = catalog.schema(fact_type);
         fields.clear();
         fields.resize(schema.fields().len(), None);
         extras.clear();
         problems.clear();
-        for (cell, target) in record.iter().zip(&targets) {
+        for (cell, target) in record.iter().zip(targets) {
             match *target {
                 Target::Type => {}
                 Target::Field(_) | Target::Extra(_) if cell.is_empty() => {}
@@ -260,20 +261,15 @@ fn header_targets<S: FactStore + ?Sized>(
     loader: &mut Loader<'_, S>,
     header: &::csv::StringRecord,
     fact_type: FactTypeId,
-) -> Vec<Target> {
+) -> Result<Vec<Target>, TextCapacityError> {
     let catalog = Arc::clone(loader.store.catalog());
     let schema = catalog.schema(fact_type);
     header
         .iter()
         .map(|name| match (name, schema.field_id(name)) {
-            ("type", _) => Target::Type,
-            (_, Some(field)) => Target::Field(field),
-            (name, None) => match loader.store.interner_mut().intern(name) {
-                Ok(symbol) => Target::Extra(symbol),
-                // A full interner fails every later value too; the column is then read as the type column,
-                // i.e. skipped, and each row's text insert reports the full store.
-                Err(_) => Target::Type,
-            },
+            ("type", _) => Ok(Target::Type),
+            (_, Some(field)) => Ok(Target::Field(field)),
+            (name, None) => loader.store.interner_mut().intern(name).map(Target::Extra),
         })
         .collect()
 }
