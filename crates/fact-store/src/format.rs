@@ -33,6 +33,9 @@ pub(crate) fn write_json(
         Value::Duration(d) => {
             let _ = write!(out, "\"{d}\"");
         }
+        Value::Week(w) => {
+            let _ = write!(out, "\"{w}\"");
+        }
         Value::Record(record) => {
             let field_types = match declared {
                 Some(ValueType::Record(ty)) => Some(ty),
@@ -91,6 +94,9 @@ pub(crate) fn write_plain(
         }
         Value::Duration(d) => {
             let _ = write!(out, "{d}");
+        }
+        Value::Week(w) => {
+            let _ = write!(out, "{w}");
         }
         other => write_json(out, other, declared, interner),
     }

@@ -19,6 +19,7 @@ mod store;
 mod temporal;
 mod value;
 mod value_type;
+mod week;
 
 pub use catalog::{
     Catalog, FactTypeId, FieldDef, FieldId, Presence, Schema, SchemaBuilder, SchemaError,
@@ -32,6 +33,7 @@ pub use store::{Extra, Fact, FactStore, StoreError};
 pub use temporal::{parse_date, parse_datetime, parse_duration};
 pub use value::{Record, Value, ValueDisplay};
 pub use value_type::{RecordType, ValueType};
+pub use week::Week;
 
 /// Calendar types (`Date`, `DateTime`) and exact durations, re-exported from `jiff`.
 pub use jiff::{SignedDuration, civil::Date, civil::DateTime};

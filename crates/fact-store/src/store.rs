@@ -276,7 +276,8 @@ fn conforms(ty: &ValueType, value: &Value, interner: &Interner) -> bool {
         | (ValueType::Text, Value::Text(_))
         | (ValueType::Date, Value::Date(_))
         | (ValueType::DateTime, Value::DateTime(_))
-        | (ValueType::Duration, Value::Duration(_)) => true,
+        | (ValueType::Duration, Value::Duration(_))
+        | (ValueType::Week, Value::Week(_)) => true,
         (ValueType::List(element), Value::List(items)) => items
             .iter()
             .all(|item| matches!(item, Value::Null) || conforms(element, item, interner)),

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 
 use crate::format;
 use crate::intern::{Interner, Symbol};
+use crate::week::Week;
 
 /// One value of a field. A field that is absent is not a value: stores and readers say
 /// "missing" with `None`, which is different from `Some(Value::Null)`.
@@ -33,6 +34,8 @@ pub enum Value {
     DateTime(DateTime),
     /// An exact signed duration.
     Duration(SignedDuration),
+    /// An ISO week, `2025-W02`.
+    Week(Week),
     /// A nested object.
     Record(Record),
     /// A list of values.
@@ -75,6 +78,7 @@ impl Value {
             Value::Date(_) => "date",
             Value::DateTime(_) => "datetime",
             Value::Duration(_) => "duration",
+            Value::Week(_) => "week",
             Value::Record(_) => "record",
             Value::List(_) => "list",
         }
@@ -97,6 +101,7 @@ impl Value {
             (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
             (Value::DateTime(a), Value::DateTime(b)) => Some(a.cmp(b)),
             (Value::Duration(a), Value::Duration(b)) => Some(a.cmp(b)),
+            (Value::Week(a), Value::Week(b)) => Some(a.cmp(b)),
             (Value::List(a), Value::List(b)) => {
                 for (x, y) in a.iter().zip(b.iter()) {
                     match x.compare(y, interner)? {

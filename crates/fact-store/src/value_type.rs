@@ -25,6 +25,8 @@ pub enum ValueType {
     DateTime,
     /// An exact signed duration, written in ISO 8601 (`PT8H30M`).
     Duration,
+    /// An ISO week (Monday to Sunday), written `2025-W02`.
+    Week,
     /// A nested object with declared fields (undeclared ones are kept as they come).
     Record(Arc<RecordType>),
     /// A list whose elements all have the given type.
@@ -94,6 +96,7 @@ impl fmt::Display for ValueType {
             ValueType::Date => f.write_str("date"),
             ValueType::DateTime => f.write_str("datetime"),
             ValueType::Duration => f.write_str("duration"),
+            ValueType::Week => f.write_str("week"),
             ValueType::List(element) => write!(f, "list<{element}>"),
             ValueType::Record(record) => {
                 f.write_str("{")?;

@@ -55,6 +55,7 @@ fn emit_value(value: &Spec, ty: Option<&ValueType>) -> String {
         Spec::Date(d) => format!("\"{d}\""),
         Spec::DateTime(d) => format!("\"{d}\""),
         Spec::Duration(d) => format!("\"{d}\""),
+        Spec::Week(w) => format!("\"{w}\""),
         Spec::List(items) => {
             let element = match ty {
                 Some(ValueType::List(element)) => Some(&**element),

@@ -12,6 +12,7 @@ use crate::memory::heap_bytes;
 use crate::temporal::{pack_date, pack_datetime, unpack_date, unpack_datetime};
 use crate::value::Value;
 use crate::value_type::ValueType;
+use crate::week::Week;
 
 #[derive(Debug, Clone)]
 enum Data {
@@ -20,6 +21,7 @@ enum Data {
     Decimal(Vec<Decimal>),
     Text(Vec<Option<Symbol>>),
     Date(Vec<i32>),
+    Week(Vec<i32>),
     DateTime {
         seconds: Vec<i64>,
         nanos: Option<Vec<u32>>,
@@ -56,6 +58,7 @@ impl Column {
             ValueType::Decimal | ValueType::Money => Data::Decimal(Vec::new()),
             ValueType::Text => Data::Text(Vec::new()),
             ValueType::Date => Data::Date(Vec::new()),
+            ValueType::Week => Data::Week(Vec::new()),
             ValueType::DateTime => Data::DateTime {
                 seconds: Vec::new(),
                 nanos: None,
@@ -160,7 +163,7 @@ impl Data {
             Data::Int(v) => v.push(0),
             Data::Decimal(v) => v.push(Decimal::ZERO),
             Data::Text(v) => v.push(None),
-            Data::Date(v) => v.push(0),
+            Data::Date(v) | Data::Week(v) => v.push(0),
             Data::DateTime { seconds, nanos } => {
                 seconds.push(0);
                 if let Some(nanos) = nanos {
@@ -184,6 +187,7 @@ impl Data {
             (Data::Decimal(v), Value::Decimal(d)) => v[row] = *d,
             (Data::Text(v), Value::Text(s)) => v[row] = Some(*s),
             (Data::Date(v), Value::Date(d)) => v[row] = pack_date(*d),
+            (Data::Week(v), Value::Week(w)) => v[row] = w.pack(),
             (Data::DateTime { seconds, nanos }, Value::DateTime(dt)) => {
                 let (whole, fraction) = pack_datetime(*dt);
                 seconds[row] = whole;
@@ -210,6 +214,7 @@ impl Data {
                 Value::Text(v[row].expect("a text cell marked as holding a value has a symbol"))
             }
             Data::Date(v) => Value::Date(unpack_date(v[row])),
+            Data::Week(v) => Value::Week(Week::unpack(v[row])),
             Data::DateTime { seconds, nanos } => Value::DateTime(unpack_datetime(
                 seconds[row],
                 nanos.as_ref().map_or(0, |n| n[row]),
@@ -239,7 +244,7 @@ impl Data {
             Data::Int(v) => cap(v),
             Data::Decimal(v) => cap(v),
             Data::Text(v) => cap(v),
-            Data::Date(v) => cap(v),
+            Data::Date(v) | Data::Week(v) => cap(v),
             Data::DateTime { seconds, nanos } => cap(seconds) + nanos.as_ref().map_or(0, cap),
             Data::Duration { seconds, nanos } => cap(seconds) + nanos.as_ref().map_or(0, cap),
             Data::Values(v) => cap(v) + v.iter().map(heap_bytes).sum::<usize>(),
@@ -252,7 +257,7 @@ impl Data {
             Data::Int(v) => v.shrink_to_fit(),
             Data::Decimal(v) => v.shrink_to_fit(),
             Data::Text(v) => v.shrink_to_fit(),
-            Data::Date(v) => v.shrink_to_fit(),
+            Data::Date(v) | Data::Week(v) => v.shrink_to_fit(),
             Data::DateTime { seconds, nanos } => {
                 seconds.shrink_to_fit();
                 nanos.iter_mut().for_each(Vec::shrink_to_fit);

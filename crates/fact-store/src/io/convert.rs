@@ -11,6 +11,7 @@ use crate::store::StoreError;
 use crate::temporal::{parse_date, parse_datetime, parse_duration};
 use crate::value::{Record, Value};
 use crate::value_type::ValueType;
+use crate::week::Week;
 
 /// Why a value could not be converted, and where (a byte offset in the source).
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +105,7 @@ pub(crate) fn convert_json(
         (ValueType::Date, _) => string_as(|s| parse_date(s).map(Value::Date)),
         (ValueType::DateTime, _) => string_as(|s| parse_datetime(s).map(Value::DateTime)),
         (ValueType::Duration, _) => string_as(|s| parse_duration(s).map(Value::Duration)),
+        (ValueType::Week, _) => string_as(|s| s.parse::<Week>().map(Value::Week)),
         (ValueType::List(element), Kind::Array) => {
             let mut items = Vec::new();
             Scanner::at(src, token.start)
@@ -217,6 +219,7 @@ pub(crate) fn convert_cell(
         ValueType::Date => parse_date(cell).map(Value::Date).map_err(invalid),
         ValueType::DateTime => parse_datetime(cell).map(Value::DateTime).map_err(invalid),
         ValueType::Duration => parse_duration(cell).map(Value::Duration).map_err(invalid),
+        ValueType::Week => cell.parse::<Week>().map(Value::Week).map_err(invalid),
         ValueType::Any | ValueType::Record(_) | ValueType::List(_) => {
             let mut scanner = Scanner::new(cell);
             match scanner

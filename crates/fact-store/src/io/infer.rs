@@ -13,6 +13,7 @@ use super::load::{ReadError, column_of};
 use crate::catalog::{Catalog, Presence, Schema};
 use crate::temporal::{parse_date, parse_datetime, parse_duration};
 use crate::value_type::ValueType;
+use crate::week::Week;
 
 /// The type of the values seen so far for one field.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +27,7 @@ enum Shape {
     Date,
     DateTime,
     Duration,
+    Week,
     Record(Vec<(String, Shape)>),
     List(Box<Shape>),
     Any,
@@ -175,6 +177,8 @@ fn shape_of(src: &str, token: &Token) -> Shape {
                 && parse_duration(&text).is_ok()
             {
                 Shape::Duration
+            } else if text.parse::<Week>().is_ok() {
+                Shape::Week
             } else {
                 Shape::Text
             }
@@ -213,8 +217,8 @@ fn join(a: Shape, b: Shape) -> Shape {
         (Shape::Unknown, other) | (other, Shape::Unknown) => other,
         (Shape::Int | Shape::Decimal, Shape::Int | Shape::Decimal) => Shape::Decimal,
         (
-            Shape::Text | Shape::Date | Shape::DateTime | Shape::Duration,
-            Shape::Text | Shape::Date | Shape::DateTime | Shape::Duration,
+            Shape::Text | Shape::Date | Shape::DateTime | Shape::Duration | Shape::Week,
+            Shape::Text | Shape::Date | Shape::DateTime | Shape::Duration | Shape::Week,
         ) => Shape::Text,
         (Shape::List(a), Shape::List(b)) => Shape::List(Box::new(join(*a, *b))),
         (Shape::Record(mut fields), Shape::Record(more)) => {
@@ -242,6 +246,7 @@ fn to_type(shape: Shape) -> ValueType {
         Shape::Date => ValueType::Date,
         Shape::DateTime => ValueType::DateTime,
         Shape::Duration => ValueType::Duration,
+        Shape::Week => ValueType::Week,
         Shape::List(element) => ValueType::list(to_type(*element)),
         Shape::Record(fields) => ValueType::record(
             fields
@@ -280,7 +285,7 @@ mod tests {
             "\n",
             r#"{"type":"shift","id":"S2","start":"2025-01-06T10:00:00","break":30,"rate":12.5,"day":"2025-01-06","tags":[]}"#,
             "\n\n",
-            r#"{"type":"employee","id":"E1","length":"PT8H","mixed":1}"#,
+            r#"{"type":"employee","id":"E1","length":"PT8H","mixed":1,"week":"2025-W02"}"#,
             "\n",
             r#"{"type":"employee","id":"E2","mixed":"x","day":"2025-01-06","x":{"a":1}}"#,
             "\n",
@@ -298,6 +303,7 @@ mod tests {
                 "employee.id: text Required",
                 "employee.length: duration Optional",
                 "employee.mixed: any Required",
+                "employee.week: week Optional",
                 "employee.day: date Optional",
                 "employee.x: {a: int} Optional",
             ]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use proptest::prelude::*;
 use reckon_fact_store::{
-    Catalog, Decimal, FactTypeId, Interner, Record, Schema, SignedDuration, Value, ValueType,
+    Catalog, Decimal, FactTypeId, Interner, Record, Schema, SignedDuration, Value, ValueType, Week,
 };
 
 /// A value as the tests describe it, before it is interned into a store.
@@ -21,6 +21,7 @@ pub enum Spec {
     Date(jiff::civil::Date),
     DateTime(jiff::civil::DateTime),
     Duration(SignedDuration),
+    Week(Week),
     List(Vec<Spec>),
     Record(Vec<(String, Spec)>),
 }
@@ -57,6 +58,7 @@ pub fn catalog() -> Arc<Catalog> {
                 .optional("paid", ValueType::Bool)
                 .optional("day", ValueType::Date)
                 .optional("length", ValueType::Duration)
+                .optional("week", ValueType::Week)
                 .optional("pay_code", ValueType::Text)
                 .optional("breaks", breaks_type())
                 .optional("meta", ValueType::Any)
@@ -90,6 +92,7 @@ pub fn to_value(spec: &Spec, interner: &mut Interner) -> Value {
         Spec::Date(d) => Value::Date(*d),
         Spec::DateTime(d) => Value::DateTime(*d),
         Spec::Duration(d) => Value::Duration(*d),
+        Spec::Week(w) => Value::Week(*w),
         Spec::List(items) => Value::List(
             items
                 .iter()
@@ -131,6 +134,10 @@ fn datetime() -> impl Strategy<Value = jiff::civil::DateTime> {
         prop_oneof![3 => Just(0i32), 1 => 0i32..1_000_000_000],
     )
         .prop_map(|(date, h, m, s, nanos)| date.at(h, m, s, nanos))
+}
+
+fn week() -> impl Strategy<Value = Week> {
+    date().prop_map(Week::of)
 }
 
 fn duration() -> impl Strategy<Value = SignedDuration> {
@@ -241,7 +248,8 @@ pub fn shift(csv_safe: bool) -> impl Strategy<Value = FactSpec> {
         raw_json().boxed()
     };
     let extras = prop::collection::vec(prop::option::of(extra_value), EXTRA_NAMES.len());
-    (fields, extras).prop_map(|(f, extras)| FactSpec {
+    let week = optional(week().prop_map(Spec::Week), nulls);
+    (fields, week, extras).prop_map(|(f, week, extras)| FactSpec {
         fields: vec![
             Some(f.0),
             Some(f.1),
@@ -252,6 +260,7 @@ pub fn shift(csv_safe: bool) -> impl Strategy<Value = FactSpec> {
             f.6,
             f.7,
             f.8,
+            week,
             f.9,
             f.10,
             f.11,
