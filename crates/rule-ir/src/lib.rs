@@ -1,4 +1,34 @@
 //! The rule IR: the typed, resolved program that both front ends lower into and that the
 //! RETE network is built from — fact schemas, calculators, rules and expressions, with a
-//! stable text form, type checking and small optimisation passes. It knows no syntax and
-//! no runtime; its values and types come from `reckon-fact-store`.
+//! stable text form, checking and small optimisation passes. It knows no syntax of its own
+//! (beyond its text form) and no runtime; its values and types come from
+//! `reckon-fact-store`.
+#![forbid(unsafe_code)]
+
+pub mod builder;
+mod builtin;
+pub mod check;
+mod deps;
+mod diagnostic;
+mod expr;
+mod ids;
+pub mod ops;
+pub mod opt;
+mod program;
+mod rule;
+pub mod text;
+pub mod types;
+pub mod verify;
+
+pub use builder::{ExprBuilder, FieldSpec, ProgramBuilder};
+pub use builtin::{Builtin, CallError};
+pub use diagnostic::{Code, Diagnostic, Label, Severity};
+pub use expr::{
+    AggOp, BinaryOp, Comprehension, Expr, ExprKind, Function, Literal, TemplatePart, UnaryOp,
+};
+pub use ids::{AlphaId, BindingId, CalcId, RuleId, SourceId, Span, VarId};
+pub use program::{AlphaTest, Calc, FactDecl, FieldDecl, Program, Stratum};
+pub use rule::{
+    Accumulate, Action, Aggregate, Binding, BindingKind, Condition, Emit, Expand, Group, GroupKey,
+    Let, Next, Pattern, Rule, Test, Var,
+};

@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::store::StoreError;
+use crate::suggest::closest_name;
 use crate::value_type::ValueType;
 
 /// One problem in input, located as precisely as the format allows.
@@ -133,7 +134,7 @@ impl InputError {
                 Some("give a value, or declare the field optional to allow null".into())
             }
             InputErrorKind::UnknownType { found, known } => {
-                let suggestion = closest(found, known);
+                let suggestion = closest_name(found, known.iter().map(String::as_str));
                 Some(match suggestion {
                     Some(name) => format!(
                         "did you mean `{name}`? Declared types: {}",
@@ -219,41 +220,3 @@ impl fmt::Display for InputError {
 }
 
 impl std::error::Error for InputError {}
-
-/// The known name closest to `found` by edit distance, if it is close enough to be a typo.
-fn closest<'a>(found: &str, known: &'a [String]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|name| (edit_distance(found, name), name))
-        .filter(|(distance, name)| *distance <= 2.max(name.len() / 4) && *distance < name.len())
-        .min()
-        .map(|(_, name)| name.as_str())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != *cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn typos_of_type_names_get_a_suggestion() {
-        let known = vec!["employee".to_string(), "shift".to_string()];
-        assert_eq!(closest("shfit", &known), Some("shift"));
-        assert_eq!(closest("Employee", &known), Some("employee"));
-        assert_eq!(closest("invoice", &known), None);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-    }
-}

@@ -1,0 +1,50 @@
+//! "Did you mean ...?": the known name closest to a misspelt one, for every message that
+//! names something unknown (fact types here, fields and functions in the rule checker).
+
+/// The name in `known` closest to `name` by edit distance, if it is close enough to be a
+/// typo of it.
+pub fn closest_name<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .filter(|(distance, candidate)| {
+            *distance <= 2.max(candidate.len() / 4) && *distance < candidate.len().max(1)
+        })
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_find_their_name() {
+        assert_eq!(closest_name("shfit", ["employee", "shift"]), Some("shift"));
+        assert_eq!(
+            closest_name("Employee", ["employee", "shift"]),
+            Some("employee")
+        );
+        assert_eq!(
+            closest_name("employe_id", ["employee_id", "id", "start"]),
+            Some("employee_id")
+        );
+        assert_eq!(closest_name("invoice", ["employee", "shift"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

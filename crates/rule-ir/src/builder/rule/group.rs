@@ -1,0 +1,157 @@
+//! Grouping: `group by` with fact and value keys, the group's aggregates, and the rule that
+//! after grouping a value of each match may only appear inside an aggregate.
+
+use super::{Open, RuleBuilder};
+use crate::builder::exprs::{ExprBuilder, Resolved, aggregate_type, error};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::expr::{AggOp, Expr, ExprKind};
+use crate::ids::{BindingId, Span, VarId};
+use crate::rule::{Aggregate, BindingKind, Group, GroupKey};
+
+impl RuleBuilder<'_> {
+    /// `group by`: starts grouping; keys and aggregates follow.
+    pub fn group_by(&mut self, span: Span) {
+        if self.local.is_some() {
+            self.report(Diagnostic::new(
+                Code::Syntax,
+                "close the open pattern before `group by`",
+                span,
+                "pattern still open",
+            ));
+        }
+        if self.rule.group.is_some() {
+            self.report(Diagnostic::new(
+                Code::Syntax,
+                "a rule groups once",
+                span,
+                "second `group by`",
+            ));
+            return;
+        }
+        self.rule.group = Some(Group {
+            keys: Vec::new(),
+            aggregates: Vec::new(),
+            then: Vec::new(),
+            span,
+        });
+        self.kept = Some(Vec::new());
+        self.open = Open::Nothing;
+    }
+
+    /// `group by p`: a whole fact as a key part; its fields stay in scope.
+    pub fn group_key_fact(&mut self, name: &str, span: Span) {
+        if self.rule.group.is_none() {
+            self.report(Diagnostic::new(
+                Code::Syntax,
+                "a group key needs `group by` first",
+                span,
+                "no group",
+            ));
+            return;
+        }
+        match self.lookup(name) {
+            Some(Resolved::Binding(binding, BindingKind::Fact(_))) => {
+                if let Some(group) = &mut self.rule.group {
+                    group.keys.push(GroupKey::Fact(binding));
+                }
+                if let Some(kept) = &mut self.kept {
+                    kept.push(binding);
+                }
+            }
+            _ => {
+                let message = format!("`group by {name}` needs a fact bound earlier in the rule");
+                self.report(Diagnostic::new(
+                    Code::UnknownName,
+                    message,
+                    span,
+                    "not a fact binding",
+                ));
+            }
+        }
+    }
+
+    /// `group by value as name`: a named key part.
+    pub fn group_key(&mut self, name: &str, name_span: Span, expr: Expr) -> Option<VarId> {
+        let expr = self.value(expr);
+        if self.rule.group.is_none() {
+            let diagnostic = Diagnostic::new(
+                Code::Syntax,
+                "a group key needs `group by` first",
+                name_span,
+                "no group",
+            );
+            self.report(diagnostic);
+            return None;
+        }
+        let var = self.declare_var(name, expr.ty.clone(), name_span)?;
+        if let Some(group) = &mut self.rule.group {
+            group.keys.push(GroupKey::Value { var, expr });
+        }
+        Some(var)
+    }
+
+    /// A named aggregate of the group (the IR text form lists them; the `.calc` front end
+    /// makes them from aggregate calls such as `sum(s.hours)`).
+    pub fn group_aggregate(
+        &mut self,
+        name: &str,
+        name_span: Span,
+        op: AggOp,
+        value: Option<Expr>,
+        span: Span,
+    ) -> Option<VarId> {
+        let value = value.map(|value| self.value(value));
+        let ty = aggregate_type(self, op, value.as_ref(), span);
+        let var = self.declare_var(name, ty, name_span)?;
+        match &mut self.rule.group {
+            Some(group) => group.aggregates.push(Aggregate {
+                var,
+                op,
+                value,
+                span,
+            }),
+            None => self.report(Diagnostic::new(
+                Code::AggregateOutsideGroup,
+                "an aggregate needs `group by`",
+                span,
+                "no group",
+            )),
+        }
+        Some(var)
+    }
+
+    /// After `group by`, a value of each match may only appear inside an aggregate.
+    pub(super) fn per_group(&mut self, expr: Expr) -> Expr {
+        self.per_group_except(expr, &[])
+    }
+
+    pub(super) fn per_group_except(&mut self, expr: Expr, members: &[BindingId]) -> Expr {
+        let Some(kept) = self.kept.clone() else {
+            return expr;
+        };
+        let mut stray: Option<Span> = None;
+        expr.walk(&mut |node| {
+            if let ExprKind::Field { binding, .. } | ExprKind::Binding(binding) = node.kind {
+                if !kept.contains(&binding) && !members.contains(&binding) && stray.is_none() {
+                    stray = Some(node.span);
+                }
+            }
+        });
+        match stray {
+            None => expr,
+            Some(span) => {
+                let diagnostic = Diagnostic::new(
+                    Code::AggregateOutsideGroup,
+                    "after `group by`, a value of each match must be aggregated",
+                    span,
+                    "differs from match to match",
+                )
+                .with_help(
+                    "aggregate it (`sum(...)`, `max(...)`), or make it part of the group key",
+                );
+                self.report(diagnostic);
+                error(expr.span)
+            }
+        }
+    }
+}
