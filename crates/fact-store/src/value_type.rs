@@ -104,7 +104,16 @@ impl fmt::Display for ValueType {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{name}: {ty}")?;
+                    let plain = name
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                    if plain {
+                        write!(f, "{name}: {ty}")?;
+                    } else {
+                        write!(f, "`{}`: {ty}", name.replace('`', "``"))?;
+                    }
                 }
                 f.write_str("}")
             }
@@ -124,5 +133,7 @@ mod tests {
         ]));
         assert_eq!(breaks.to_string(), "list<{start: datetime, end: datetime}>");
         assert_eq!(ValueType::Money.to_string(), "money");
+        let odd = ValueType::record([("first name", ValueType::Text)]);
+        assert_eq!(odd.to_string(), "{`first name`: text}");
     }
 }

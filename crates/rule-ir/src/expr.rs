@@ -322,7 +322,23 @@ impl AggOp {
     }
 }
 
+/// The deepest expression tree front ends accept. Every walk over expressions recurses, so
+/// the bound keeps any input from exhausting the stack; real formulas are a few levels deep.
+pub const MAX_EXPR_DEPTH: usize = 128;
+
 impl Expr {
+    /// The number of nodes on the longest path from this node down, counted without
+    /// recursion so that it is safe on any tree.
+    pub fn depth(&self) -> usize {
+        let mut deepest = 0;
+        let mut pending = vec![(self, 1usize)];
+        while let Some((node, depth)) = pending.pop() {
+            deepest = deepest.max(depth);
+            pending.extend(node.children().into_iter().map(|child| (child, depth + 1)));
+        }
+        deepest
+    }
+
     /// A node of the given kind and type.
     pub fn new(kind: ExprKind, ty: ValueType, span: Span) -> Expr {
         Expr { kind, ty, span }

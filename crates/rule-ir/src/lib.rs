@@ -24,7 +24,8 @@ pub use builder::{ExprBuilder, FieldSpec, ProgramBuilder};
 pub use builtin::{Builtin, CallError};
 pub use diagnostic::{Code, Diagnostic, Label, Severity};
 pub use expr::{
-    AggOp, BinaryOp, Comprehension, Expr, ExprKind, Function, Literal, TemplatePart, UnaryOp,
+    AggOp, BinaryOp, Comprehension, Expr, ExprKind, Function, Literal, MAX_EXPR_DEPTH,
+    TemplatePart, UnaryOp,
 };
 pub use ids::{AlphaId, BindingId, CalcId, RuleId, SourceId, Span, VarId};
 pub use program::{AlphaTest, Calc, FactDecl, FieldDecl, Program, Stratum};

@@ -138,9 +138,10 @@ fn check_rule(program: &Program, rule: &Rule, problems: &mut Vec<String>) {
     }
     let mut after = scope.clone();
     if let Some(group) = &rule.group {
+        // After grouping only keys, aggregates and later lets are values of the rule.
         after = Scope {
             bindings: Vec::new(),
-            vars: scope.vars.clone(),
+            vars: Vec::new(),
         };
         for key in &group.keys {
             match key {

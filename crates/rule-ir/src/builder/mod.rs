@@ -25,6 +25,23 @@ use crate::program::{AlphaTest, Calc, FactDecl, FieldDecl, Program, Stratum};
 use crate::rule::Var;
 use crate::types;
 
+/// The calculators an expression calls, in order, without repeats.
+fn called(expr: &Expr) -> Vec<CalcId> {
+    let mut calls = Vec::new();
+    expr.walk(&mut |node| {
+        if let ExprKind::Call {
+            function: crate::expr::Function::Calc(calc),
+            ..
+        } = node.kind
+        {
+            if !calls.contains(&calc) {
+                calls.push(calc);
+            }
+        }
+    });
+    calls
+}
+
 /// Builds a [`Program`] and collects the diagnostics found on the way.
 #[derive(Debug, Default)]
 pub struct ProgramBuilder {
@@ -107,8 +124,75 @@ impl ProgramBuilder {
     }
 
     /// The program and every diagnostic found while building it.
-    pub fn finish(self) -> (Program, Vec<Diagnostic>) {
+    pub fn finish(mut self) -> (Program, Vec<Diagnostic>) {
+        self.report_recursive_calcs();
         (self.program, self.diagnostics)
+    }
+
+    /// Reports calculators that call themselves through others (a direct self-call is
+    /// reported when the body is built).
+    fn report_recursive_calcs(&mut self) {
+        let calls: Vec<Vec<CalcId>> = self
+            .program
+            .calcs
+            .iter()
+            .map(|calc| called(&calc.body))
+            .collect();
+        let mut reported: Vec<CalcId> = Vec::new();
+        for calc in &self.program.calcs {
+            if reported.contains(&calc.id) {
+                continue;
+            }
+            // A path back to `calc` through at least one other calculator, found by a
+            // search that remembers where it came from.
+            let mut came_from: Vec<Option<CalcId>> = vec![None; calls.len()];
+            let mut pending: Vec<CalcId> = calls[calc.id.index()]
+                .iter()
+                .copied()
+                .filter(|c| *c != calc.id)
+                .collect();
+            for start in &pending {
+                came_from[start.index()] = Some(calc.id);
+            }
+            let mut cycle = None;
+            while let Some(at) = pending.pop() {
+                if calls[at.index()].contains(&calc.id) {
+                    let mut path = vec![at];
+                    while let Some(previous) =
+                        came_from[path[path.len() - 1].index()].filter(|p| *p != calc.id)
+                    {
+                        path.push(previous);
+                    }
+                    path.push(calc.id);
+                    path.reverse();
+                    cycle = Some(path);
+                    break;
+                }
+                for &next in &calls[at.index()] {
+                    if next != calc.id && came_from[next.index()].is_none() {
+                        came_from[next.index()] = Some(at);
+                        pending.push(next);
+                    }
+                }
+            }
+            let Some(cycle) = cycle else { continue };
+            let names: Vec<String> = cycle
+                .iter()
+                .map(|id| format!("`{}`", self.program.calc(*id).name))
+                .collect();
+            let message = format!(
+                "calculators {} call each other in a circle",
+                names.join(", ")
+            );
+            let mut diagnostic = Diagnostic::new(Code::RecursiveCalc, message, calc.span, "on the circle")
+                .with_help("calculators are formulas and cannot recurse; write the repetition out, or use a comprehension over a list");
+            for other in &cycle[1..] {
+                diagnostic =
+                    diagnostic.with_secondary(self.program.calc(*other).span, "also on the circle");
+            }
+            reported.extend(&cycle);
+            self.diagnostics.push(diagnostic);
+        }
     }
 
     /// Declares a fact type. A name declared twice is reported and the first kept.

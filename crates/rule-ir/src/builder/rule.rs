@@ -35,6 +35,9 @@ pub struct RuleBuilder<'p> {
     members: Vec<BindingId>,
     /// Bindings whose fact type did not resolve; their uses are not reported again.
     unresolved: Vec<BindingId>,
+    /// After `group by`: variables from this index on are values of the group (keys,
+    /// aggregates, later lets); those before are values of each match.
+    group_vars_from: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -89,6 +92,7 @@ impl<'p> RuleBuilder<'p> {
             kept: None,
             members: Vec::new(),
             unresolved: Vec::new(),
+            group_vars_from: 0,
         }
     }
 

@@ -21,8 +21,24 @@ use crate::program::Program;
 /// Parses a program in the text form. Every problem is a diagnostic with a span into
 /// `text` (source `source`); the program holds everything that could be read.
 pub fn parse(text: &str, source: SourceId) -> (Program, Vec<Diagnostic>) {
+    let tokens = lex(text);
+    let line_start = tokens
+        .iter()
+        .map(|(_, range)| {
+            let before = text[..range.start].rsplit('\n').next().unwrap_or_default();
+            if before.is_empty() {
+                LineStart::Column1
+            } else if before.trim().is_empty() {
+                LineStart::Indented
+            } else {
+                LineStart::No
+            }
+        })
+        .collect();
     let mut parser = Parser {
-        tokens: lex(text),
+        tokens,
+        line_start,
+        depth: 0,
         pos: 0,
         source,
         end: text.len(),
@@ -51,10 +67,22 @@ pub fn parse(text: &str, source: SourceId) -> (Program, Vec<Diagnostic>) {
 
 struct Parser {
     tokens: Vec<(Token, Range<usize>)>,
+    /// Per token: whether it starts its line. Items start in the first column; the steps
+    /// of a rule each start a line.
+    line_start: Vec<LineStart>,
+    /// Expressions being parsed, one inside another.
+    depth: usize,
     pos: usize,
     source: SourceId,
     end: usize,
     syntax: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineStart {
+    No,
+    Column1,
+    Indented,
 }
 
 struct Item {
@@ -230,23 +258,17 @@ impl Parser {
         self.fail("a string")
     }
 
-    /// Skips to the next top-level item.
+    /// Skips to the next top-level item: an item keyword at the start of a line.
     fn skip_item(&mut self) {
-        let mut depth = 0usize;
-        while let Some(token) = self.peek() {
-            match token {
-                Token::Punct("{") => depth += 1,
-                Token::Punct("}") => depth = depth.saturating_sub(1),
-                Token::Ident {
-                    name,
-                    quoted: false,
-                } if depth == 0 && TOP.contains(&name.as_str()) && !self.rule_header_stratum() => {
-                    return;
-                }
-                _ => {}
-            }
+        while self.peek().is_some() && !self.at_item() {
             self.pos += 1;
         }
+    }
+
+    /// True at an item keyword (`fact`, `calc`, `alpha`, `rule`, `stratum`) that starts a line.
+    fn at_item(&self) -> bool {
+        self.line_start.get(self.pos) == Some(&LineStart::Column1)
+            && matches!(self.peek(), Some(Token::Ident { name, quoted: false }) if TOP.contains(&name.as_str()))
     }
 
     /// The position after the `}` that closes the first `{` from here (the end of a fact
@@ -264,12 +286,6 @@ impl Parser {
         self.tokens.len()
     }
 
-    /// True at the `stratum` of a rule header (`rule r0 "x" stratum 1 {`), which is not an item.
-    fn rule_header_stratum(&self) -> bool {
-        self.is_word("stratum")
-            && matches!(self.tokens.get(self.pos + 2), Some((Token::Punct("{"), _)))
-    }
-
     /// Skips to the next condition or action of a rule, or its end.
     fn skip_step(&mut self) {
         let mut depth = 0usize;
@@ -284,7 +300,7 @@ impl Parser {
                 Token::Ident {
                     name,
                     quoted: false,
-                } if depth == 0
+                } if self.line_start[self.pos] != LineStart::No
                     && (STEPS.contains(&name.as_str()) || TOP.contains(&name.as_str())) =>
                 {
                     return;
@@ -354,6 +370,12 @@ impl Parser {
             let ty = self.ty()?;
             let mut spec = FieldSpec::required(&field, ty);
             loop {
+                // A marker word followed by `:` is the next field's name.
+                let names_field =
+                    matches!(self.tokens.get(self.pos + 1), Some((Token::Punct(":"), _)));
+                if names_field {
+                    break;
+                }
                 if self.eat_word("optional") {
                     spec.presence = Presence::Optional;
                 } else if self.eat_word("derived") {
@@ -415,12 +437,11 @@ impl Parser {
     fn item_end(&mut self) {
         match self.peek() {
             None => {}
-            Some(Token::Ident {
-                name,
-                quoted: false,
-            }) if TOP.contains(&name.as_str()) => {}
+            Some(_) if self.at_item() => {}
             Some(_) => {
-                let _ = self.fail::<()>("the next `fact`, `calc`, `alpha`, `rule` or `stratum`");
+                let _ = self.fail::<()>(
+                    "the next `fact`, `calc`, `alpha`, `rule` or `stratum` on a line of its own",
+                );
             }
         }
     }

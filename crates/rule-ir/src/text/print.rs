@@ -539,9 +539,19 @@ pub(crate) fn literal(value: &Literal) -> String {
         Literal::Null => "null".into(),
         Literal::Bool(b) => b.to_string(),
         Literal::Int(i) => i.to_string(),
-        // A decimal with no fraction is marked so that it does not read back as an int.
-        Literal::Decimal(d) if d.scale() == 0 => format!("{d}d"),
-        Literal::Decimal(d) => d.to_string(),
+        // A decimal with no fraction is marked so that it does not read back as an int;
+        // zero prints without a sign, as it reads back.
+        Literal::Decimal(d) => {
+            let mut d = *d;
+            if d.is_zero() {
+                d.set_sign_positive(true);
+            }
+            if d.scale() == 0 {
+                format!("{d}d")
+            } else {
+                d.to_string()
+            }
+        }
         Literal::Text(text) => quoted(text),
         Literal::Date(d) => format!("d\"{d}\""),
         Literal::DateTime(d) => format!("dt\"{d}\""),

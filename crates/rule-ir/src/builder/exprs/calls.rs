@@ -213,6 +213,14 @@ pub(super) fn comprehension<B: ExprBuilder + ?Sized>(
     span: Span,
 ) -> Expr {
     b.leave_var(var);
+    let mut default = default;
+    if let Some(read) = default.as_ref().filter(|d| d.vars().contains(&var)) {
+        let message = "the default is used when no element counts, so it cannot read the element";
+        let diagnostic =
+            Diagnostic::new(Code::UnknownName, message, read.span, "reads the element");
+        b.report(diagnostic);
+        default = Some(error(read.span));
+    }
     let filter = filter.map(|filter| b.boolean(filter, "the `where` of a comprehension"));
     let value = value.map(|value| b.value(value));
     let default = default.map(|default| b.value(default));

@@ -192,6 +192,16 @@ impl RuleBuilder<'_> {
                 continue;
             };
             self.check_assignable(fact_type, field, &value);
+            if values.iter().any(|(existing, _)| *existing == field) {
+                let message = format!("the update sets `{name}` twice");
+                self.report(Diagnostic::new(
+                    Code::DuplicateName,
+                    message,
+                    name_span,
+                    "set again here",
+                ));
+                continue;
+            }
             values.push((field, value));
         }
         self.rule.actions.push(Action::Update {

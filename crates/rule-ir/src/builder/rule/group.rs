@@ -28,6 +28,7 @@ impl RuleBuilder<'_> {
             ));
             return;
         }
+        self.group_vars_from = self.rule.vars.len();
         self.rule.group = Some(Group {
             keys: Vec::new(),
             aggregates: Vec::new(),
@@ -100,7 +101,25 @@ impl RuleBuilder<'_> {
         value: Option<Expr>,
         span: Span,
     ) -> Option<VarId> {
-        let value = value.map(|value| self.value(value));
+        let mut value = value.map(|value| self.value(value));
+        if let Some(read) = value
+            .iter()
+            .flat_map(Expr::vars)
+            .find(|var| var.index() >= self.group_vars_from)
+        {
+            let name = self.rule.vars[read.index()].name.clone();
+            let message = format!(
+                "an aggregate combines a value of each match, but `{name}` is a value of the group"
+            );
+            let at = value.as_ref().map_or(span, |v| v.span);
+            self.report(Diagnostic::new(
+                Code::AggregateOutsideGroup,
+                message,
+                at,
+                "a value of the group",
+            ));
+            value = Some(error(at));
+        }
         let ty = aggregate_type(self, op, value.as_ref(), span);
         let var = self.declare_var(name, ty, name_span)?;
         match &mut self.rule.group {
@@ -130,11 +149,17 @@ impl RuleBuilder<'_> {
             return expr;
         };
         let mut stray: Option<Span> = None;
+        let per_match_vars = self.group_vars_from;
         expr.walk(&mut |node| {
-            if let ExprKind::Field { binding, .. } | ExprKind::Binding(binding) = node.kind {
-                if !kept.contains(&binding) && !members.contains(&binding) && stray.is_none() {
-                    stray = Some(node.span);
+            let per_match = match node.kind {
+                ExprKind::Field { binding, .. } | ExprKind::Binding(binding) => {
+                    !kept.contains(&binding) && !members.contains(&binding)
                 }
+                ExprKind::Var(var) => var.index() < per_match_vars,
+                _ => false,
+            };
+            if per_match && stray.is_none() {
+                stray = Some(node.span);
             }
         });
         match stray {

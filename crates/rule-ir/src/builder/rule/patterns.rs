@@ -154,7 +154,23 @@ impl RuleBuilder<'_> {
                 let default = default.map(|default| self.value(default));
                 let mut ty = aggregate_type(self, op, value.as_ref(), span);
                 if let Some(default) = &default {
-                    ty = types::unify(&ty, &default.ty).unwrap_or(ty);
+                    match types::unify(&ty, &default.ty) {
+                        Some(unified) => ty = unified,
+                        None => {
+                            let message = format!(
+                                "the default is {} but the aggregate gives {}",
+                                types::a(&default.ty),
+                                types::a(&ty)
+                            );
+                            let label = format!("this is {}", default.ty);
+                            self.report(Diagnostic::new(
+                                Code::TypeMismatch,
+                                message,
+                                default.span,
+                                label,
+                            ));
+                        }
+                    }
                 }
                 let var = self.declare_var(&name, ty, name_span)?;
                 self.rule.conditions.push(Condition::Accumulate(Accumulate {

@@ -7,7 +7,7 @@ use reckon_fact_store::{Decimal, ValueType, parse_date, parse_datetime, parse_du
 use super::{Parsed, Parser, Stop};
 use crate::builder::ExprBuilder;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::expr::{AggOp, BinaryOp, Expr, Literal, TemplatePart, UnaryOp};
+use crate::expr::{AggOp, BinaryOp, Expr, Literal, MAX_EXPR_DEPTH, TemplatePart, UnaryOp};
 use crate::text::lexer::Token;
 
 impl Parser {
@@ -108,11 +108,40 @@ impl Parser {
         Ok(literal)
     }
 
+    /// A whole expression. Nesting is bounded (by [`MAX_EXPR_DEPTH`]) so that no input, however
+    /// deep, can exhaust the stack of the parser or of anything that walks the tree later.
     pub(super) fn expr<B: ExprBuilder>(&mut self, b: &mut B) -> Parsed<Expr> {
-        self.expr_bp(b, 0)
+        let start = self.pos;
+        let expr = self.expr_bp(b, 0)?;
+        if self.depth == 0 && expr.depth() > MAX_EXPR_DEPTH {
+            let span = self.since(start);
+            let message = format!("the expression is nested deeper than {MAX_EXPR_DEPTH} levels");
+            self.syntax.push(
+                Diagnostic::new(Code::Syntax, message, span, "too deep")
+                    .with_help("name parts of it with `let`"),
+            );
+            return Err(Stop);
+        }
+        Ok(expr)
     }
 
     fn expr_bp<B: ExprBuilder>(&mut self, b: &mut B, min: u8) -> Parsed<Expr> {
+        if self.depth >= MAX_EXPR_DEPTH {
+            let span = self.span();
+            let message = format!("the expression is nested deeper than {MAX_EXPR_DEPTH} levels");
+            self.syntax.push(
+                Diagnostic::new(Code::Syntax, message, span, "too deep")
+                    .with_help("name parts of it with `let`"),
+            );
+            return Err(Stop);
+        }
+        self.depth += 1;
+        let result = self.expr_bp_nested(b, min);
+        self.depth -= 1;
+        result
+    }
+
+    fn expr_bp_nested<B: ExprBuilder>(&mut self, b: &mut B, min: u8) -> Parsed<Expr> {
         let start = self.pos;
         let mut left = if self.eat_word("not") {
             let operand = self.expr_bp(b, 3)?;

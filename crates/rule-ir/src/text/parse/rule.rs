@@ -389,7 +389,7 @@ impl Parser {
         let mut strata = Vec::new();
         self.pos = 0;
         while self.pos < self.tokens.len() {
-            if self.is_word("stratum") && !self.rule_header_stratum() && self.pos_starts_item() {
+            if self.is_word("stratum") && self.at_item() {
                 self.pos += 1;
                 if let Ok(stratum) = self.stratum(program, strata.len()) {
                     strata.push(stratum);
@@ -400,19 +400,6 @@ impl Parser {
             self.pos += 1;
         }
         strata
-    }
-
-    /// True when the token at `pos` is at the start of an item (not inside a rule body).
-    fn pos_starts_item(&self) -> bool {
-        let depth: i64 = self.tokens[..self.pos]
-            .iter()
-            .map(|(token, _)| match token {
-                Token::Punct("{") => 1,
-                Token::Punct("}") => -1,
-                _ => 0,
-            })
-            .sum();
-        depth == 0
     }
 
     fn stratum(&mut self, program: &Program, expected: usize) -> Parsed<Stratum> {
@@ -455,7 +442,10 @@ impl Parser {
         let mut partition = None;
         if self.eat_word("partition") {
             let mut fields = Vec::new();
-            if self.eat_word("any") {
+            // `partition any` means any split; `partition any.x` keys a fact type called `any`.
+            let fact_named_any =
+                matches!(self.tokens.get(self.pos + 1), Some((Token::Punct("."), _)));
+            if !fact_named_any && self.eat_word("any") {
                 return Ok(Stratum {
                     rules,
                     partition: Some(fields),
