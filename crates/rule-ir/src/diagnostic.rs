@@ -100,6 +100,9 @@ codes! {
     RecursiveCalc = "E0017",
     /// Text that is not valid in the language it is written in.
     Syntax = "E0018",
+    /// A literal that is well formed but not a value: a 30th of February, a number beyond
+    /// its type's range, a duration finer than a nanosecond.
+    InvalidLiteral = "E0019",
     /// A binding that nothing reads.
     UnusedBinding = "W0001",
     /// A rule whose constant tests contradict each other: it can never fire.

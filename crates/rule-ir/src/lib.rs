@@ -14,6 +14,7 @@ mod expr;
 mod ids;
 pub mod ops;
 pub mod opt;
+pub mod prelude;
 mod program;
 mod rule;
 pub mod text;
@@ -29,6 +30,11 @@ pub use expr::{
 };
 pub use ids::{AlphaId, BindingId, CalcId, RuleId, SourceId, Span, VarId};
 pub use program::{AlphaTest, Calc, FactDecl, FieldDecl, Program, Stratum};
+/// The value types and values of the data layer, which the IR types its expressions with.
+pub use reckon_fact_store::{
+    Date, DateTime, Decimal, FactTypeId, FieldId, Presence, RecordType, SignedDuration, ValueType,
+    Week, closest_name, parse_date, parse_datetime, parse_duration,
+};
 pub use rule::{
     Accumulate, Action, Aggregate, Binding, BindingKind, Condition, Emit, Expand, Group, GroupKey,
     Let, Next, Pattern, Rule, Test, Var,

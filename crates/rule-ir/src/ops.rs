@@ -30,6 +30,14 @@ pub enum EvalError {
     },
     /// Adding a duration that is not whole days to a date.
     PartialDay,
+    /// An argument a built-in function cannot take, though its type fits: a negative
+    /// number of places, tax bands out of order, a birth date after the date asked about.
+    Argument {
+        /// The function's name.
+        function: &'static str,
+        /// What is wrong, in plain words, without the function's name.
+        message: String,
+    },
 }
 
 impl fmt::Display for EvalError {
@@ -39,6 +47,7 @@ impl fmt::Display for EvalError {
             EvalError::Overflow(what) => write!(f, "the result is out of range for {what}"),
             EvalError::Operands { op, kinds } => write!(f, "`{op}` does not apply to {kinds}"),
             EvalError::PartialDay => f.write_str("a date moves by whole days only"),
+            EvalError::Argument { function, message } => write!(f, "`{function}`: {message}"),
         }
     }
 }

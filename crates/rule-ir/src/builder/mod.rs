@@ -11,7 +11,7 @@ mod exprs;
 mod rule;
 
 pub use calc::{AlphaBuilder, CalcBuilder};
-pub use exprs::ExprBuilder;
+pub use exprs::{ExprBuilder, Resolved};
 pub use rule::RuleBuilder;
 
 pub(crate) use exprs::error as exprs_error;

@@ -101,6 +101,11 @@ impl<'p> RuleBuilder<'p> {
         self.rule.vars[var.index()].ty.clone()
     }
 
+    /// True once `group by` has been given.
+    pub fn grouped(&self) -> bool {
+        self.rule.group.is_some()
+    }
+
     /// Sets the stratum (the IR text form records what `stratify` found).
     pub fn stratum(&mut self, stratum: u32) {
         self.rule.stratum = stratum;
@@ -192,6 +197,28 @@ impl<'p> RuleBuilder<'p> {
     /// tests; tests that also read earlier bindings or values become join tests.
     pub fn filter(&mut self, expr: Expr) {
         self.filter_shared(expr, None);
+    }
+
+    /// A `where` test of the pattern that binds `binding` (a `match` or `next` pattern made
+    /// earlier), whatever has been opened since. A test that reads values defined after that
+    /// pattern cannot be one of its tests and becomes a guard here instead.
+    pub fn filter_on(&mut self, binding: BindingId, expr: Expr) {
+        let index = self
+            .rule
+            .conditions
+            .iter()
+            .rposition(|c| matches!(c, Condition::Match(p) if p.binding == binding));
+        let reads_later_vars = expr.vars().iter().any(|var| {
+            index.is_some_and(|at| !self.rule.conditions[..=at].iter().any(|c| defines(c, *var)))
+        });
+        match index {
+            Some(index) if !reads_later_vars => {
+                let saved = std::mem::replace(&mut self.open, Open::Match(index));
+                self.filter(expr);
+                self.open = saved;
+            }
+            _ => self.guard(expr),
+        }
     }
 
     /// A `where` test already shared as `alpha` (the IR text form records the sharing).
@@ -489,5 +516,14 @@ impl ExprBuilder for RuleBuilder<'_> {
             .bindings
             .get(binding.index())
             .map(|b| (b.name.clone(), b.kind.clone()))
+    }
+}
+
+/// True when `condition` defines `var`.
+fn defines(condition: &Condition, var: VarId) -> bool {
+    match condition {
+        Condition::Let(let_) => let_.var == var,
+        Condition::Accumulate(accumulate) => accumulate.var == var,
+        _ => false,
     }
 }

@@ -125,9 +125,24 @@ fn tests(program: &Program, rule: &Rule) -> Vec<(String, String)> {
                     operand,
                 } = &conjunct.kind
                 {
+                    // `not (x == true)` is how `first` says a branch's test does not hold.
+                    let tested = match &operand.kind {
+                        ExprKind::Binary {
+                            op: crate::expr::BinaryOp::Eq,
+                            left,
+                            right,
+                        } if matches!(
+                            right.kind,
+                            ExprKind::Literal(crate::expr::Literal::Bool(true))
+                        ) =>
+                        {
+                            left
+                        }
+                        _ => operand,
+                    };
                     found.push((
                         normal(program, rule, conjunct),
-                        normal(program, rule, operand),
+                        normal(program, rule, tested),
                     ));
                 }
             }
