@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 pub mod calc;
+pub mod json;
 pub mod lower;
 pub mod render;
 pub mod source;
@@ -101,8 +102,20 @@ impl Compiled {
     }
 }
 
-/// Parses, lowers and checks the inputs as one program.
-pub fn compile(inputs: &[Input]) -> Compiled {
+/// The syntax trees of some sources, and the syntax errors found reading them.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The syntax tree of each input, in input order (as far as it could be read).
+    pub files: Vec<File>,
+    /// Syntax errors, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The source texts.
+    pub sources: SourceMap,
+}
+
+/// Reads each input into its syntax tree, without lowering or checking: what `reckon fmt`
+/// and conversions between `.calc` and JSON need.
+pub fn parse(inputs: &[Input]) -> Parsed {
     let mut sources = SourceMap::new();
     let mut files = Vec::with_capacity(inputs.len());
     let mut diagnostics = Vec::new();
@@ -110,23 +123,25 @@ pub fn compile(inputs: &[Input]) -> Compiled {
         let id = sources.add(input.name.clone(), input.text.clone());
         let (file, found) = match input.language {
             Language::Calc => calc::parser::parse(&input.text, id),
-            Language::Json => {
-                let message = "JSON rule documents are not read yet";
-                let span = reckon_rule_ir::Span::new(id, 0, 0);
-                (
-                    File::default(),
-                    vec![Diagnostic::new(
-                        reckon_rule_ir::Code::Syntax,
-                        message,
-                        span,
-                        "JSON",
-                    )],
-                )
-            }
+            Language::Json => json::read(&input.text, id, &mut sources),
         };
         files.push(file);
         diagnostics.extend(found);
     }
+    Parsed {
+        files,
+        diagnostics,
+        sources,
+    }
+}
+
+/// Parses, lowers and checks the inputs as one program.
+pub fn compile(inputs: &[Input]) -> Compiled {
+    let Parsed {
+        files,
+        mut diagnostics,
+        sources,
+    } = parse(inputs);
     let parsed_cleanly = diagnostics.is_empty();
     let (program, lowered) = lower::lower(&files.iter().collect::<Vec<_>>());
     diagnostics.extend(lowered);

@@ -1,7 +1,11 @@
 //! Reckon, the crate to embed: build an engine from `.calc` files and JSON rules, open
 //! sessions, insert, update and retract facts, run, and read results with their
-//! explanations. Until the rule front ends and the RETE core land, it offers the data
-//! layer they run over: values, schemas, fact stores and fact I/O, as [`facts`].
+//! explanations. Until the RETE core and the engine API land, it offers what is built: the
+//! data layer (values, schemas, fact stores and fact I/O) as [`facts`], the rule front ends
+//! (`.calc` and JSON, diagnostics, formatting) as [`rules`], and the rule IR (its text form,
+//! checks and passes) as [`ir`].
 #![forbid(unsafe_code)]
 
+pub use reckon_calc_dsl as rules;
 pub use reckon_fact_store as facts;
+pub use reckon_rule_ir as ir;

@@ -4,27 +4,35 @@
 /// The name in `known` closest to `name` by edit distance, if it is close enough to be a
 /// typo of it.
 pub fn closest_name<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let length = name.chars().count();
     known
         .into_iter()
-        .map(|candidate| (edit_distance(name, candidate), candidate))
-        .filter(|(distance, candidate)| {
-            *distance <= 2.max(candidate.len() / 4) && *distance < candidate.len().max(1)
+        .filter_map(|candidate| {
+            let candidate_length = candidate.chars().count();
+            let limit = 2.max(candidate_length / 4).min(candidate_length.max(1) - 1);
+            // The distance is at least the difference in length: skip the far ones unseen.
+            if length.abs_diff(candidate_length) > limit {
+                return None;
+            }
+            let distance = edit_distance(name, candidate);
+            (distance <= limit).then_some((distance, candidate))
         })
         .min()
         .map(|(_, candidate)| candidate)
 }
 
-/// Levenshtein distance in characters.
+/// Levenshtein distance in characters, keeping two rows.
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
     for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
+        current[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let substitute = previous[j] + usize::from(ca != *cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+            current[j + 1] = substitute.min(previous[j + 1] + 1).min(current[j] + 1);
         }
-        previous = current;
+        std::mem::swap(&mut previous, &mut current);
     }
     previous[b.len()]
 }

@@ -12,7 +12,35 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     if text.contains(['T', 't', ' ', ':']) {
         return Err("a date has no time of day; write it as YYYY-MM-DD".into());
     }
-    text.parse::<Date>().map_err(|e| e.to_string())
+    text.parse::<Date>()
+        .map_err(|e| impossible_date(text).unwrap_or_else(|| e.to_string()))
+}
+
+/// Why a date shaped `YYYY-MM-DD` names no day of the calendar, in the reader's words;
+/// `None` when it is not so shaped or is a real day.
+fn impossible_date(text: &str) -> Option<String> {
+    let mut parts = text.get(..10)?.split('-');
+    let mut number = |digits: usize| {
+        let part = parts.next().filter(|p| p.len() == digits)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse::<i16>().ok())
+            .flatten()
+    };
+    let (year, month, day) = (number(4)?, number(2)?, number(2)?);
+    if !(1..=12).contains(&month) {
+        return Some(format!(
+            "there is no month {month:02}; months run from 01 to 12"
+        ));
+    }
+    let days = Date::new(year, month as i8, 1).ok()?.days_in_month();
+    if day < 1 || day > i16::from(days) {
+        let name = Date::new(year, month as i8, 1).ok()?.strftime("%B %Y");
+        return Some(format!(
+            "there is no day {day:02} in {name}, which has {days} days"
+        ));
+    }
+    None
 }
 
 /// Parses a local date and time, `2025-01-06T09:30:00` (seconds and fraction optional).
@@ -27,7 +55,40 @@ pub fn parse_datetime(text: &str) -> Result<DateTime, String> {
                 .into(),
         );
     }
-    text.parse::<DateTime>().map_err(|e| e.to_string())
+    text.parse::<DateTime>().map_err(|e| {
+        impossible_date(text)
+            .or_else(|| impossible_time(&text[time_at + 1..]))
+            .unwrap_or_else(|| e.to_string())
+    })
+}
+
+/// Why a time shaped `HH:MM[:SS]` names no time of day; `None` otherwise.
+fn impossible_time(text: &str) -> Option<String> {
+    let mut parts = text.split(':');
+    let mut number = || {
+        let part = parts.next()?.get(..2)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse::<u8>().ok())
+            .flatten()
+    };
+    let (hour, minute) = (number()?, number()?);
+    if hour > 23 {
+        return Some(format!(
+            "there is no hour {hour}; hours run from 00 to 23 (midnight ending a day is 00:00 of the next)"
+        ));
+    }
+    if minute > 59 {
+        return Some(format!(
+            "there is no minute {minute}; minutes run from 00 to 59"
+        ));
+    }
+    match number() {
+        Some(second) if second > 59 => Some(format!(
+            "there is no second {second}; seconds run from 00 to 59"
+        )),
+        _ => None,
+    }
 }
 
 /// Parses an exact duration: ISO 8601 (`PT8H30M`) or jiff's friendly form (`8h 30m`).
@@ -112,7 +173,33 @@ mod tests {
     fn dates_with_times_or_impossible_days_are_refused() {
         assert!(parse_date("2025-01-06T09:00:00").is_err());
         assert!(parse_date("2025-02-30").unwrap_err().contains("day"));
-        assert!(parse_date("2025-13-01").is_err());
+        assert_eq!(
+            parse_date("2025-13-01").unwrap_err(),
+            "there is no month 13; months run from 01 to 12"
+        );
+        assert_eq!(
+            parse_date("2025-02-29").unwrap_err(),
+            "there is no day 29 in February 2025, which has 28 days"
+        );
+        assert_eq!(
+            parse_datetime("2025-04-31T08:00").unwrap_err(),
+            "there is no day 31 in April 2025, which has 30 days"
+        );
+        assert!(
+            parse_datetime("2025-01-06T24:00")
+                .unwrap_err()
+                .contains("no hour 24")
+        );
+        assert!(
+            parse_datetime("2025-01-06T08:60")
+                .unwrap_err()
+                .contains("no minute 60")
+        );
+        assert!(
+            parse_datetime("2025-01-06T08:00:61")
+                .unwrap_err()
+                .contains("no second 61")
+        );
         assert_eq!(parse_date("2024-02-29").unwrap().to_string(), "2024-02-29");
     }
 

@@ -201,7 +201,7 @@ impl Builtin {
             Builtin::WeekStart | Builtin::WeekEnd => {
                 check(&[&["week", "date", "datetime"]]).map(|()| T::Date)
             }
-            Builtin::AgeInYears => check(&[&["date"], &["date"]]).map(|()| T::Int),
+            Builtin::AgeInYears => check(&[&dated, &dated]).map(|()| T::Int),
             Builtin::Round | Builtin::RoundEven => {
                 check(&[&numeric, &["int"]]).map(|()| T::Decimal)
             }

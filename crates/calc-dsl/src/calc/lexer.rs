@@ -95,24 +95,28 @@ pub(crate) enum Tok {
     Default,
 
     #[regex(r"[A-Za-z_][A-Za-z0-9_]*", |lex| lex.slice().to_string())]
-    #[regex(r"`([^`\n]|``)*`", |lex| { let s = lex.slice(); s[1..s.len() - 1].replace("``", "`") })]
+    #[token("`", backtick_name)]
     Ident(String),
 
-    #[regex(r"[0-9]+", |lex| lex.slice().to_string())]
+    /// Any literal that starts with a digit, read by [`number`]; [`lex`] turns it into one
+    /// of the five kinds below.
+    #[regex("[0-9]", number)]
+    Number((NumberKind, String)),
+    /// `40`.
     Int(String),
-    #[regex(r"[0-9]+\.[0-9]+", |lex| lex.slice().to_string())]
+    /// `12.50`.
     Decimal(String),
-    #[regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", |lex| lex.slice().to_string())]
+    /// `2025-01-06`.
     Date(String),
-    #[regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?", |lex| lex.slice().to_string())]
+    /// `2025-01-06T09:30`, with seconds and a fraction optional.
     DateTime(String),
-    #[regex(r"[0-9]{4}-W[0-9]{2}", |lex| lex.slice().to_string())]
+    /// `2025-W02`.
     Week(String),
-    /// A string with its quotes; escapes and `{...}` parts are read by the parser.
-    #[regex(r#""([^"\\\n]|\\[^\n])*""#, |lex| lex.slice().to_string())]
+    /// A string with its quotes; escapes and `{...}` parts are read by the parser. One that
+    /// the line ends before it closes becomes [`Tok::UnclosedStr`] in [`lex`].
+    #[token("\"", string)]
     Str(String),
     /// A string that the line ends before it closes.
-    #[regex(r#""([^"\\\n]|\\[^\n])*"#, |lex| lex.slice().to_string())]
     UnclosedStr(String),
 
     #[token("(")]
@@ -159,6 +163,9 @@ pub(crate) enum Tok {
     Slash,
     #[token("%")]
     Percent,
+
+    /// Text that is no token of the language.
+    Unknown(String),
 }
 
 impl Tok {
@@ -170,6 +177,7 @@ impl Tok {
             Tok::Int(text) | Tok::Decimal(text) => format!("the number {text}"),
             Tok::Date(text) | Tok::DateTime(text) | Tok::Week(text) => format!("`{text}`"),
             Tok::Str(_) | Tok::UnclosedStr(_) => "a string".into(),
+            Tok::Unknown(text) => format!("`{text}`, which is not part of the language"),
             other => format!("`{}`", other.text().unwrap_or("?")),
         }
     }
@@ -267,25 +275,150 @@ impl Tok {
     }
 }
 
-/// A token and its byte range, or a run of text that is no token (`None`).
+// Literals, strings and names in backticks are read by hand: a repetition in a pattern
+// can become one call per character in the generated lexer, which an unoptimised build
+// runs out of stack on for long text.
+
+/// After `"`: the string up to its closing quote, or to the end of the line if it has none.
+fn string(lex: &mut logos::Lexer<'_, Tok>) -> String {
+    let rest = lex.remainder().as_bytes();
+    let mut at = 0;
+    while let Some(&byte) = rest.get(at) {
+        match byte {
+            b'"' => {
+                at += 1;
+                break;
+            }
+            b'\n' => break,
+            // An escape takes the next character, unless it ends the line.
+            b'\\'
+                if rest
+                    .get(at + 1)
+                    .is_some_and(|&next| next == b'"' || next == b'\\') =>
+            {
+                at += 2;
+            }
+            _ => at += 1,
+        }
+    }
+    lex.bump(at);
+    lex.slice().to_string()
+}
+
+/// What a literal starting with a digit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NumberKind {
+    Int,
+    Decimal,
+    Date,
+    DateTime,
+    Week,
+}
+
+/// After a digit: the longest literal there, by the shapes `[0-9]+`, `[0-9]+.[0-9]+`,
+/// `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.f]]` and `YYYY-Www`.
+fn number(lex: &mut logos::Lexer<'_, Tok>) -> (NumberKind, String) {
+    let rest = lex.remainder().as_bytes();
+    let digits = |from: usize| {
+        rest.get(from..).map_or(0, |tail| {
+            tail.iter().take_while(|b| b.is_ascii_digit()).count()
+        })
+    };
+    let at = |index: usize, byte: u8| rest.get(index) == Some(&byte);
+    let mut end = digits(0);
+    let mut kind = NumberKind::Int;
+    if end == 3 && at(end, b'-') {
+        if at(end + 1, b'W') && digits(end + 2) >= 2 {
+            kind = NumberKind::Week;
+            end += 4;
+        } else if digits(end + 1) >= 2 && at(end + 3, b'-') && digits(end + 4) >= 2 {
+            kind = NumberKind::Date;
+            end += 6;
+            if at(end, b'T') && digits(end + 1) >= 2 && at(end + 3, b':') && digits(end + 4) >= 2 {
+                kind = NumberKind::DateTime;
+                end += 6;
+                if at(end, b':') && digits(end + 1) >= 2 {
+                    end += 3;
+                    if at(end, b'.') && digits(end + 1) >= 1 {
+                        end += 1 + digits(end + 1);
+                    }
+                }
+            }
+        }
+    } else if at(end, b'.') && digits(end + 1) >= 1 {
+        kind = NumberKind::Decimal;
+        end += 1 + digits(end + 1);
+    }
+    lex.bump(end);
+    (kind, lex.slice().to_string())
+}
+
+/// After `` ` ``: the name up to the closing backtick, in which ``` `` ``` stands for one
+/// backtick; `None` (not a token) when the line ends first.
+fn backtick_name(lex: &mut logos::Lexer<'_, Tok>) -> Option<String> {
+    let rest = lex.remainder();
+    let mut name = String::new();
+    let mut chars = rest.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '`' if chars.peek().is_some_and(|&(_, next)| next == '`') => {
+                chars.next();
+                name.push('`');
+            }
+            '`' => {
+                lex.bump(at + 1);
+                return Some(name);
+            }
+            '\n' => return None,
+            c => name.push(c),
+        }
+    }
+    None
+}
+
+/// A token and its byte range.
 pub(crate) type Spanned = (Option<Tok>, std::ops::Range<usize>);
 
-/// Splits `text` into tokens; text that is no token comes out as `None` with its range.
+/// Splits `text` into tokens; a run of text that is no token becomes one `Unknown` token.
 pub(crate) fn lex(text: &str) -> Vec<Spanned> {
     let mut tokens: Vec<Spanned> = Vec::new();
     let mut lexer = Tok::lexer(text);
     while let Some(result) = lexer.next() {
         let range = lexer.span();
         match result {
+            Ok(Tok::Number((kind, text))) => {
+                let token = match kind {
+                    NumberKind::Int => Tok::Int(text),
+                    NumberKind::Decimal => Tok::Decimal(text),
+                    NumberKind::Date => Tok::Date(text),
+                    NumberKind::DateTime => Tok::DateTime(text),
+                    NumberKind::Week => Tok::Week(text),
+                };
+                tokens.push((Some(token), range));
+            }
+            Ok(Tok::Str(raw)) if !closed(&raw) => {
+                tokens.push((Some(Tok::UnclosedStr(raw)), range));
+            }
             Ok(token) => tokens.push((Some(token), range)),
-            // Merge a run of unknown characters into one error token.
             Err(()) => match tokens.last_mut() {
-                Some((None, last)) if last.end == range.start => last.end = range.end,
-                _ => tokens.push((None, range)),
+                Some((Some(Tok::Unknown(run)), last)) if last.end == range.start => {
+                    run.push_str(&text[range.clone()]);
+                    last.end = range.end;
+                }
+                _ => tokens.push((Some(Tok::Unknown(text[range.clone()].to_string())), range)),
             },
         }
     }
     tokens
+}
+
+/// True when a string token ends with its closing quote (not an escaped one).
+fn closed(raw: &str) -> bool {
+    let Some(body) = raw.strip_suffix('"').filter(|_| raw.len() >= 2) else {
+        return false;
+    };
+    let escapes = body.bytes().rev().take_while(|&b| b == b'\\').count();
+    escapes % 2 == 0
 }
 
 #[cfg(test)]
@@ -294,6 +427,58 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<Option<Tok>> {
         lex(text).into_iter().map(|(token, _)| token).collect()
+    }
+
+    #[test]
+    fn literals_take_the_longest_shape_that_fits() {
+        use Tok::{Date, DateTime, Decimal, Dot, Ident, Int, Minus, Week};
+        let expected = [
+            (
+                "2025-01-061",
+                vec![Date("2025-01-06".into()), Int("1".into())],
+            ),
+            (
+                "12025-01-06",
+                vec![
+                    Int("12025".into()),
+                    Minus,
+                    Int("01".into()),
+                    Minus,
+                    Int("06".into()),
+                ],
+            ),
+            ("1.5 1.", vec![Decimal("1.5".into()), Int("1".into()), Dot]),
+            ("2025-W021", vec![Week("2025-W02".into()), Int("1".into())]),
+            (
+                "2025-W1",
+                vec![Int("2025".into()), Minus, Ident("W1".into())],
+            ),
+            (
+                "2025-01-06T09:30:00.5",
+                vec![DateTime("2025-01-06T09:30:00.5".into())],
+            ),
+            (
+                "2025-01-06T09:30:0",
+                vec![
+                    DateTime("2025-01-06T09:30".into()),
+                    Tok::Colon,
+                    Int("0".into()),
+                ],
+            ),
+            (
+                "2025-01-06T9:30",
+                vec![
+                    Date("2025-01-06".into()),
+                    Ident("T9".into()),
+                    Tok::Colon,
+                    Int("30".into()),
+                ],
+            ),
+        ];
+        for (text, tokens) in expected {
+            let tokens: Vec<Option<Tok>> = tokens.into_iter().map(Some).collect();
+            assert_eq!(kinds(text), tokens, "{text}");
+        }
     }
 
     #[test]
@@ -343,6 +528,12 @@ mod tests {
             kinds("\"open"),
             vec![Some(Tok::UnclosedStr("\"open".into()))]
         );
-        assert_eq!(kinds("§§ x"), vec![None, Some(Tok::Ident("x".into()))]);
+        assert_eq!(
+            kinds("§§ x"),
+            vec![
+                Some(Tok::Unknown("§§".into())),
+                Some(Tok::Ident("x".into()))
+            ]
+        );
     }
 }

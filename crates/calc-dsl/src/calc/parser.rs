@@ -6,9 +6,13 @@
 mod exprs;
 mod rules;
 
+pub(crate) use exprs::closing_brace;
+
 use reckon_rule_ir::{Code, Diagnostic, MAX_EXPR_DEPTH, SourceId, Span};
 
-use super::ast::{CalcDecl, Comment, FactDecl, FieldDecl, File, Ident, Item, ItemKind, TypeExpr};
+use super::ast::{
+    CalcDecl, Comment, Expr, FactDecl, FieldDecl, File, Ident, Item, ItemKind, TypeExpr,
+};
 use super::lexer::{Spanned, Tok, lex};
 
 /// Parses one `.calc` source.
@@ -16,6 +20,26 @@ pub fn parse(text: &str, source: SourceId) -> (File, Vec<Diagnostic>) {
     let mut parser = Parser::new(lex(text), source, 0, text.len());
     let file = parser.file();
     (file, parser.diagnostics)
+}
+
+/// Parses `text`, which begins at byte `offset` of `source`, as one expression, as JSON rule
+/// documents hold them: the whole text must be the expression, and text left over after it
+/// is reported. `None` when it is not one.
+pub(crate) fn parse_expr(
+    text: &str,
+    source: SourceId,
+    offset: usize,
+) -> (Option<Expr>, Vec<Diagnostic>) {
+    let mut parser = Parser::new(lex(text), source, offset, text.len());
+    let expr = match parser.expr() {
+        Ok(expr) if parser.at_end() => Some(expr),
+        Ok(_) => {
+            let _ = parser.fail::<()>("an operator or the end of the expression");
+            None
+        }
+        Err(Stop) => None,
+    };
+    (expr, parser.diagnostics)
 }
 
 /// A syntax error was reported; the caller skips ahead.
@@ -148,24 +172,22 @@ impl Parser {
         let found = match self.tokens.get(self.pos) {
             None => "the end of the file".to_string(),
             Some((Some(token), _)) => token.describe(),
-            Some((None, range)) => format!("`{}`", self.text_hint(range.clone())),
+            Some((None, _)) => "text that is not part of the language".to_string(),
         };
         let span = self.span();
-        let diagnostic = Diagnostic::new(
+        let mut diagnostic = Diagnostic::new(
             Code::Syntax,
             format!("expected {expected}, found {found}"),
             span,
             format!("expected {expected}"),
         );
+        if let Some(Tok::Unknown(text)) = self.peek() {
+            if let Some(help) = spelling_from_elsewhere(text) {
+                diagnostic = diagnostic.with_help(help);
+            }
+        }
         self.diagnostics.push(diagnostic);
         Err(Stop)
-    }
-
-    fn text_hint(&self, range: std::ops::Range<usize>) -> String {
-        format!(
-            "{} characters that are not part of the language",
-            range.len()
-        )
     }
 
     pub(crate) fn expect(&mut self, token: &Tok) -> Parsed<()> {
@@ -309,6 +331,17 @@ impl Parser {
 
     /// A type: a name, `list<T>` or `{name: T, ...}`.
     pub(crate) fn ty(&mut self) -> Parsed<TypeExpr> {
+        if self.too_deep() {
+            return Err(Stop);
+        }
+        let entry = self.depth;
+        self.depth += 1;
+        let result = self.ty_nested();
+        self.depth = entry;
+        result
+    }
+
+    fn ty_nested(&mut self) -> Parsed<TypeExpr> {
         let start = self.pos;
         if self.eat(&Tok::LBrace) {
             let mut fields = Vec::new();
@@ -365,11 +398,28 @@ impl Parser {
             return false;
         }
         let span = self.span();
-        let message = format!("the expression is nested deeper than {MAX_EXPR_DEPTH} levels");
+        let message = format!("this is nested deeper than {MAX_EXPR_DEPTH} levels");
         self.diagnostics.push(
             Diagnostic::new(Code::Syntax, message, span, "too deep")
                 .with_help("name parts of it with `let`"),
         );
         true
     }
+}
+
+/// The help for text that other languages use where `.calc` has a word of its own.
+fn spelling_from_elsewhere(text: &str) -> Option<&'static str> {
+    Some(if text.starts_with("&&") {
+        "`.calc` writes `and`"
+    } else if text.starts_with("||") {
+        "`.calc` writes `or`"
+    } else if text.starts_with('!') {
+        "`.calc` writes `not` (and `!=` for not equal)"
+    } else if text.starts_with('\'') {
+        "text is written in double quotes: \"like this\""
+    } else if text.starts_with(';') {
+        "steps end at the end of the line; remove the `;`"
+    } else {
+        return None;
+    })
 }

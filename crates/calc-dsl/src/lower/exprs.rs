@@ -63,6 +63,19 @@ impl Scope for RuleBuilder<'_> {
         default: Option<&ast::Expr>,
         span: Span,
     ) -> Expr {
+        if self.grouped() {
+            let message = format!(
+                "`{}(... for each ...)` must come before `group by`: it aggregates other facts \
+                 for each match, not for each group",
+                op.name()
+            );
+            self.report(
+                Diagnostic::new(Code::Syntax, message, span, "after `group by`").with_help(
+                    "compute it with a `let` before `group by`, and add that name to the group key",
+                ),
+            );
+            return error(span);
+        }
         let name = match name.filter(|name| self.lookup(name).is_none()) {
             Some(name) => name.to_string(),
             None => (1..)
@@ -110,7 +123,9 @@ pub(super) fn lower_named(b: &mut RuleBuilder<'_>, name: &str, e: &ast::Expr) ->
         return None;
     };
     let op = aggregate(b, op)?;
-    if b.lookup(name).is_some() {
+    // After `group by` the aggregate is an error, reported where it is lowered as a value,
+    // and the `let` still defines its name.
+    if b.lookup(name).is_some() || b.grouped() {
         return None;
     }
     Some(b.aggregate_facts(

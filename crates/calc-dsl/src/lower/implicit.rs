@@ -1,14 +1,17 @@
 //! The fact types and derived fields that rules create without declaring them: a `set` of
 //! a field the fact type does not declare makes a derived field; an `emit` of a type no
 //! `fact` or `output` declares makes an internal fact type with the emitted fields (a field
-//! every emit gives is required). Their types are the types of the values given, found by
+//! every emit gives, never as a copy of a field that may be missing, is required). Where a
+//! diagnostic points at their declaration, it points at the first `emit` or `set` of them. Their types are the types of the values given, found by
 //! lowering the rules with the types known so far until nothing changes.
 
 use std::collections::BTreeMap;
 
-use reckon_rule_ir::builder::ProgramBuilder;
+use reckon_rule_ir::builder::{FieldSpec, ProgramBuilder};
 use reckon_rule_ir::types::unify;
-use reckon_rule_ir::{Action, BindingKind, Program, ValueType};
+use reckon_rule_ir::{
+    Action, BindingKind, Expr, ExprKind, Presence, Program, Rule, Span, ValueType,
+};
 
 use super::spec;
 use crate::calc::ast::{self, ActionKind, File, ItemKind, StepKind};
@@ -16,12 +19,40 @@ use crate::calc::ast::{self, ActionKind, File, ItemKind, StepKind};
 /// The undeclared fact types and fields of a compilation, with the types found so far.
 #[derive(Debug, Default)]
 pub(super) struct Implicit {
-    /// Fact types made by emits: name, then fields (name, type, given by every emit).
-    types: BTreeMap<String, Vec<(String, ValueType, bool)>>,
+    /// Fact types made by emits, by name.
+    types: BTreeMap<String, EmittedType>,
     /// The order fact types were first emitted in.
     type_order: Vec<String>,
-    /// Derived fields made by sets: (fact type, field) in first-seen order, with their type.
-    fields: Vec<((String, String), ValueType)>,
+    /// Derived fields made by sets, in first-seen order.
+    fields: Vec<DerivedField>,
+}
+
+/// A fact type that rules emit without a declaration.
+#[derive(Debug)]
+struct EmittedType {
+    /// The type's name in its first emit, which stands in for a declaration.
+    span: Span,
+    fields: Vec<EmittedField>,
+}
+
+#[derive(Debug)]
+struct EmittedField {
+    name: String,
+    ty: ValueType,
+    /// True while every emit gives the field a value that cannot be missing.
+    required: bool,
+    /// The field's name in the first emit that gives it.
+    span: Span,
+}
+
+/// A field that rules set without a declaration.
+#[derive(Debug)]
+struct DerivedField {
+    fact_type: String,
+    name: String,
+    ty: ValueType,
+    /// The field's name in the first `set` of it.
+    span: Span,
 }
 
 impl Implicit {
@@ -67,15 +98,23 @@ impl Implicit {
                             let explicit = declared
                                 .get(fact_type)
                                 .is_some_and(|fields| fields.contains(&field.name.as_str()));
-                            let key = (fact_type.to_string(), field.name.clone());
-                            if !explicit && !implicit.fields.iter().any(|(k, _)| *k == key) {
-                                implicit.fields.push((key, ValueType::Any));
+                            let known = implicit
+                                .fields
+                                .iter()
+                                .any(|f| f.fact_type == *fact_type && f.name == field.name);
+                            if !explicit && !known {
+                                implicit.fields.push(DerivedField {
+                                    fact_type: fact_type.to_string(),
+                                    name: field.name.clone(),
+                                    ty: ValueType::Any,
+                                    span: field.span,
+                                });
                             }
                         }
                         ActionKind::Emit {
                             fact_type, fields, ..
                         } if !declared.contains_key(fact_type.name.as_str()) => {
-                            implicit.emitted(&fact_type.name, fields);
+                            implicit.emitted(fact_type, fields);
                         }
                         _ => {}
                     }
@@ -85,43 +124,70 @@ impl Implicit {
         implicit
     }
 
-    fn emitted(&mut self, fact_type: &str, fields: &[ast::FieldInit]) {
-        let first = !self.types.contains_key(fact_type);
+    fn emitted(&mut self, fact_type: &ast::Ident, fields: &[ast::FieldInit]) {
+        let first = !self.types.contains_key(&fact_type.name);
         if first {
-            self.type_order.push(fact_type.to_string());
+            self.type_order.push(fact_type.name.clone());
         }
-        let known = self.types.entry(fact_type.to_string()).or_default();
+        let known = &mut self
+            .types
+            .entry(fact_type.name.clone())
+            .or_insert_with(|| EmittedType {
+                span: fact_type.span,
+                fields: Vec::new(),
+            })
+            .fields;
         for field in fields {
-            if !known.iter().any(|(name, _, _)| *name == field.name.name) {
+            if !known.iter().any(|f| f.name == field.name.name) {
                 // A field that an earlier emit of the type left out is optional.
-                known.push((field.name.name.clone(), ValueType::Any, first));
+                known.push(EmittedField {
+                    name: field.name.name.clone(),
+                    ty: ValueType::Any,
+                    required: first,
+                    span: field.name.span,
+                });
             }
         }
-        for (name, _, every) in known.iter_mut() {
-            if !fields.iter().any(|f| f.name.name == *name) {
-                *every = false;
+        for known in known.iter_mut() {
+            if !fields.iter().any(|f| f.name.name == known.name) {
+                known.required = false;
             }
         }
     }
 
     /// How many undeclared types and fields there are.
     pub(super) fn len(&self) -> usize {
-        self.fields.len() + self.types.values().map(Vec::len).sum::<usize>()
+        self.fields.len() + self.types.values().map(|t| t.fields.len()).sum::<usize>()
     }
 
     /// Declares the undeclared types and fields with the types found so far.
     pub(super) fn declare(&self, builder: &mut ProgramBuilder) {
         for name in &self.type_order {
-            let Some(id) = builder.fact(name, Default::default()) else {
+            let emitted = &self.types[name];
+            let Some(id) = builder.fact(name, emitted.span) else {
                 continue;
             };
-            for (field, ty, every) in &self.types[name] {
-                builder.field(id, spec(field, ty.clone(), *every, false));
+            for field in &emitted.fields {
+                let spec = spec(&field.name, field.ty.clone(), field.required, false);
+                builder.field(
+                    id,
+                    FieldSpec {
+                        span: field.span,
+                        ..spec
+                    },
+                );
             }
         }
-        for ((fact_type, field), ty) in &self.fields {
-            if let Some(id) = builder.program().fact_type(fact_type) {
-                builder.field(id, spec(field, ty.clone(), false, true));
+        for field in &self.fields {
+            if let Some(id) = builder.program().fact_type(&field.fact_type) {
+                let spec = spec(&field.name, field.ty.clone(), false, true);
+                builder.field(
+                    id,
+                    FieldSpec {
+                        span: field.span,
+                        ..spec
+                    },
+                );
             }
         }
     }
@@ -141,25 +207,33 @@ impl Implicit {
                         let BindingKind::Fact(fact_type) = rule.binding(*binding).kind else {
                             continue;
                         };
-                        let key = (
-                            program.fact(fact_type).name.clone(),
-                            program.field(fact_type, *field).name.clone(),
+                        let (fact_type, field) = (
+                            &program.fact(fact_type).name,
+                            &program.field(fact_type, *field).name,
                         );
-                        if let Some((_, ty)) = self.fields.iter_mut().find(|(k, _)| *k == key) {
-                            changed |= learn(ty, &value.ty);
+                        if let Some(known) = self
+                            .fields
+                            .iter_mut()
+                            .find(|f| f.fact_type == *fact_type && f.name == *field)
+                        {
+                            changed |= learn(&mut known.ty, &value.ty);
                         }
                     }
                     Action::Emit(emit) => {
                         let name = &program.fact(emit.fact_type).name;
-                        let Some(fields) = self.types.get_mut(name) else {
+                        let Some(emitted) = self.types.get_mut(name) else {
                             continue;
                         };
                         for (field, value) in &emit.fields {
                             let field_name = &program.field(emit.fact_type, *field).name;
-                            if let Some((_, ty, _)) =
-                                fields.iter_mut().find(|(n, _, _)| n == field_name)
+                            if let Some(known) =
+                                emitted.fields.iter_mut().find(|f| f.name == *field_name)
                             {
-                                changed |= learn(ty, &value.ty);
+                                changed |= learn(&mut known.ty, &value.ty);
+                                if known.required && may_be_missing(program, rule, value) {
+                                    known.required = false;
+                                    changed = true;
+                                }
                             }
                         }
                     }
@@ -182,4 +256,17 @@ fn learn(known: &mut ValueType, found: &ValueType) -> bool {
     let changed = next != *known;
     *known = next;
     changed
+}
+
+/// True when `value` reads, as it is, an input field that may be missing: copying such a
+/// field makes the emitted field optional.
+fn may_be_missing(program: &Program, rule: &Rule, value: &Expr) -> bool {
+    let ExprKind::Field { binding, field } = value.kind else {
+        return false;
+    };
+    let BindingKind::Fact(fact_type) = rule.binding(binding).kind else {
+        return false;
+    };
+    let decl = program.field(fact_type, field);
+    decl.presence == Presence::Optional && decl.default.is_none()
 }

@@ -246,6 +246,16 @@ pub trait ExprBuilder {
                 {
                     diagnostic = diagnostic.with_help("text compares only with text; quote the other side or compare a number field");
                 }
+                let dates = [&left.ty, &right.ty];
+                if op.is_comparison()
+                    && dates.contains(&&ValueType::Date)
+                    && dates.contains(&&ValueType::DateTime)
+                {
+                    diagnostic = diagnostic.with_help(
+                        "take the date of the datetime with `date(...)`, or write the other side \
+                         as a datetime (`2025-01-06T00:00`)",
+                    );
+                }
                 self.report(diagnostic);
                 error(span)
             }

@@ -20,7 +20,7 @@ use reckon_fact_store::{FactTypeId, FieldId, Presence, ValueType, closest_name};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::expr::{Expr, ExprKind, Literal};
-use crate::ids::{AlphaId, CalcId, Span};
+use crate::ids::{AlphaId, CalcId, RuleId, Span};
 use crate::program::{AlphaTest, Calc, FactDecl, FieldDecl, Program, Stratum};
 use crate::rule::Var;
 use crate::types;
@@ -47,6 +47,8 @@ fn called(expr: &Expr) -> Vec<CalcId> {
 pub struct ProgramBuilder {
     program: Program,
     diagnostics: Vec<Diagnostic>,
+    /// Each rule name's first rule, so that finding a duplicate does not scan every rule.
+    rule_names: std::collections::HashMap<String, RuleId>,
 }
 
 /// A field to declare.

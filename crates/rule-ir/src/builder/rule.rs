@@ -321,13 +321,13 @@ impl<'p> RuleBuilder<'p> {
                 "unclosed pattern",
             ));
         }
-        if let Some(other) = self
-            .program()
-            .rules
-            .iter()
-            .find(|rule| rule.name == self.rule.name)
-        {
-            let earlier = other.span;
+        let first_named = *self
+            .builder
+            .rule_names
+            .entry(self.rule.name.clone())
+            .or_insert(self.rule.id);
+        if first_named != self.rule.id {
+            let earlier = self.program().rules[first_named.index()].span;
             let message = format!("two rules are called \"{}\"", self.rule.name);
             let diagnostic = Diagnostic::new(
                 Code::DuplicateName,
@@ -488,7 +488,9 @@ impl ExprBuilder for RuleBuilder<'_> {
                 "no group to combine",
             )
             .with_help(format!(
-                "add `group by ...`, or for a list inside one fact write `{}(x for x in list)`",
+                "add `group by ...`; to combine other facts for each match write \
+                 `{0}(b.x for each type b where ...)`, and for a list inside one fact \
+                 `{0}(x for x in list)`",
                 op.name()
             ));
             self.report(diagnostic);

@@ -1,6 +1,9 @@
 //! E0009: two rules that set the same field of the same fact type with the same priority,
 //! unless the checker can see they never match the same fact: one has `no X` where the
-//! other has `with X` (the same tests), or their tests contradict (`x > 40` / `x <= 40`).
+//! other has `with X` or `exists X` (the same tests), or their tests contradict (`x > 40` /
+//! `x <= 40`).
+
+use std::collections::HashMap;
 
 use crate::deps::writes;
 use crate::diagnostic::{Code, Diagnostic};
@@ -24,8 +27,25 @@ pub(crate) fn check(program: &Program, out: &mut Vec<Diagnostic>) {
                 .collect()
         })
         .collect();
+    // The rules that set each field, so that only those are compared, not every pair.
+    let mut setters: HashMap<_, Vec<usize>> = HashMap::new();
+    for (index, slots) in sets.iter().enumerate() {
+        for (slot, _) in slots {
+            let rules = setters.entry(*slot).or_default();
+            if rules.last() != Some(&index) {
+                rules.push(index);
+            }
+        }
+    }
     for (i, first) in program.rules.iter().enumerate() {
-        for (j, second) in program.rules.iter().enumerate().skip(i + 1) {
+        let mut others: Vec<usize> = sets[i]
+            .iter()
+            .flat_map(|(slot, _)| setters[slot].iter().copied().filter(|&j| j > i))
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        for j in others {
+            let second = &program.rules[j];
             if first.priority != second.priority {
                 continue;
             }
@@ -59,7 +79,9 @@ fn exclusive(program: &Program, a: &Rule, b: &Rule) -> bool {
         rule.conditions
             .iter()
             .filter_map(|condition| match condition {
-                Condition::Match(p) => Some((true, pattern_key(program, rule, p))),
+                Condition::Match(p) | Condition::Exists(p) => {
+                    Some((true, pattern_key(program, rule, p)))
+                }
                 Condition::Absent(p) => Some((false, pattern_key(program, rule, p))),
                 _ => None,
             })

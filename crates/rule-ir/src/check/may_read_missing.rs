@@ -4,7 +4,8 @@
 //! the analyst should decide what a missing value means.
 //!
 //! Copying the field as it is into a field that may itself be missing (an optional emit or
-//! update field, a derived field) is not a use that can go wrong, and is not reported.
+//! update field, a derived field) is not a use that can go wrong, and is not reported; nor
+//! is aggregating it as it is (`sum(s.bonus)`), since aggregates skip missing values.
 
 use reckon_fact_store::{FieldId, Presence};
 
@@ -12,7 +13,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::expr::{Expr, ExprKind, UnaryOp};
 use crate::ids::BindingId;
 use crate::program::Program;
-use crate::rule::{Action, BindingKind, Rule};
+use crate::rule::{Action, BindingKind, Condition, Rule};
 
 pub(crate) fn check(program: &Program, out: &mut Vec<Diagnostic>) {
     for rule in &program.rules {
@@ -66,7 +67,8 @@ pub(crate) fn check(program: &Program, out: &mut Vec<Diagnostic>) {
 }
 
 /// The field reads that are the whole value of an action's field which may itself be
-/// missing: the missing value is passed on, not computed with.
+/// missing (the missing value is passed on, not computed with), or the whole value of an
+/// aggregate (which skips missing values).
 fn copies<'r>(program: &Program, rule: &'r Rule) -> Vec<&'r Expr> {
     let mut found = Vec::new();
     let mut keep = |target_optional: bool, value: &'r Expr| {
@@ -74,6 +76,17 @@ fn copies<'r>(program: &Program, rule: &'r Rule) -> Vec<&'r Expr> {
             found.push(value);
         }
     };
+    let accumulated = rule.conditions.iter().filter_map(|c| match c {
+        Condition::Accumulate(accumulate) => accumulate.value.as_ref(),
+        _ => None,
+    });
+    let grouped = rule
+        .group
+        .iter()
+        .flat_map(|group| group.aggregates.iter().filter_map(|a| a.value.as_ref()));
+    for value in accumulated.chain(grouped) {
+        keep(true, value);
+    }
     let optional =
         |fact_type, field| program.field(fact_type, field).presence == Presence::Optional;
     for action in &rule.actions {
@@ -147,6 +160,15 @@ mod tests {
                      rule r3 \"Derived\" {\n  match s: shift\n    test s.pay > 2\n  alert \"x\"\n}\n\
                      rule r4 \"Copy\" {\n  match s: shift\n  match x: extra\n    join x.id == s.id\n  update x { note: x.note, bonus: s.bonus }\n}";
         assert_eq!(findings(rules), Vec::<String>::new());
+    }
+
+    #[test]
+    fn aggregating_an_optional_field_as_it_is_is_quiet() {
+        let rules = "rule r0 \"Total\" {\n  match s: shift\n  accumulate x: extra into total: decimal = sum(x.bonus) default 0\n  alert template[total]\n}\n\
+                     rule r1 \"Grouped\" {\n  match s: shift\n  group by\n    key id: text = s.id\n    aggregate most: decimal = max(s.bonus)\n  alert template[most]\n}";
+        assert_eq!(findings(rules), Vec::<String>::new());
+        let computed = "rule r0 \"Total\" {\n  match s: shift\n  accumulate x: extra into total: decimal = sum(x.bonus * 2) default 0\n  alert template[total]\n}";
+        assert_eq!(findings(computed).len(), 1);
     }
 
     #[test]

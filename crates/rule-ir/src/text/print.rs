@@ -69,7 +69,11 @@ pub fn print(program: &Program) -> String {
             out.push('\n');
         }
     }
-    out
+    // Every section starts with a blank line, but the text does not.
+    match out.strip_prefix('\n') {
+        Some(rest) => rest.to_string(),
+        None => out,
+    }
 }
 
 /// One expression of a rule as text (for diagnostics and pass logs).

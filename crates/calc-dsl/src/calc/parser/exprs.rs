@@ -21,13 +21,22 @@ impl Parser {
     }
 
     fn expr_bp(&mut self, min: u8) -> Parsed<Expr> {
+        let entry = self.depth;
+        self.deeper()?;
+        let result = self.expr_bp_nested(min);
+        self.depth = entry;
+        result
+    }
+
+    /// One level deeper in the tree, or a diagnostic when that is beyond the bound. Each
+    /// operator in a chain (`a + b + c`, `x.a.b`) is a level too, so that no tree the parser
+    /// builds is deeper than the bound, however it is spelled.
+    fn deeper(&mut self) -> Parsed<()> {
         if self.too_deep() {
             return Err(Stop);
         }
         self.depth += 1;
-        let result = self.expr_bp_nested(min);
-        self.depth -= 1;
-        result
+        Ok(())
     }
 
     fn expr_bp_nested(&mut self, min: u8) -> Parsed<Expr> {
@@ -55,7 +64,9 @@ impl Parser {
                 self.expect(&Tok::Then)?;
                 let then = self.expr()?;
                 self.expect(&Tok::Else)?;
-                let otherwise = self.expr_bp(min.max(1))?;
+                // The `else` value reaches as far as the context allows, as in
+                // `if c then a else b or d`, which is `if c then a else (b or d)`.
+                let otherwise = self.expr_bp(min)?;
                 Expr::new(
                     ExprKind::If(Box::new(condition), Box::new(then), Box::new(otherwise)),
                     self.since(start),
@@ -65,6 +76,7 @@ impl Parser {
         };
         loop {
             if self.is(&Tok::Dot) {
+                self.deeper()?;
                 self.bump();
                 let member = self.field_name()?;
                 left = Expr::new(ExprKind::Member(Box::new(left), member), self.since(start));
@@ -82,7 +94,8 @@ impl Parser {
                     | Tok::Ge
                     | Tok::In
                     | Tok::Between
-                    | Tok::Is,
+                    | Tok::Is
+                    | Tok::Assign,
                 ) => 4,
                 Some(Tok::Not) if self.peek_at(1) == Some(&Tok::In) => 4,
                 Some(Tok::Plus | Tok::Minus) => 5,
@@ -92,7 +105,11 @@ impl Parser {
             if power <= min {
                 break;
             }
+            self.deeper()?;
             let token = self.peek().cloned().expect("checked above");
+            if token == Tok::Assign {
+                self.equals_for_comparison();
+            }
             self.bump();
             let kind = match token {
                 Tok::In => ExprKind::In(Box::new(left), self.list_of_values()?),
@@ -123,6 +140,10 @@ impl Parser {
                         negated,
                     }
                 }
+                Tok::Assign => {
+                    let right = self.expr_bp(power)?;
+                    ExprKind::Binary(BinaryOp::Eq, Box::new(left), Box::new(right))
+                }
                 token => {
                     let op = binary_op(&token).expect("operator tokens map to operators");
                     let right = self.expr_bp(power)?;
@@ -134,9 +155,33 @@ impl Parser {
         Ok(left)
     }
 
+    /// Reports a `=` between two values, which is read on as `==` so that one slip gives
+    /// one error.
+    fn equals_for_comparison(&mut self) {
+        let diagnostic = Diagnostic::new(
+            Code::Syntax,
+            "`=` gives a value in `let` and `set`; it does not compare",
+            self.span(),
+            "did you mean `==`?",
+        )
+        .with_help("to compare two values, write `==`");
+        self.diagnostics.push(diagnostic);
+    }
+
     /// `[a, b, ...]` after `in`.
     fn list_of_values(&mut self) -> Parsed<Vec<Expr>> {
-        self.expect(&Tok::LBracket)?;
+        if !self.is(&Tok::LBracket) {
+            let failed = self.fail("`[` and the values to look among");
+            if let Some(last) = self.diagnostics.last_mut() {
+                last.help = Some(
+                    "`in` takes values written out in brackets; to look in a list value, \
+                     write `count(for t in the_list where t == x) > 0`"
+                        .into(),
+                );
+            }
+            return failed;
+        }
+        self.bump();
         self.items_until(&Tok::RBracket)
     }
 
@@ -165,8 +210,13 @@ impl Parser {
             Tok::Int(ref text) | Tok::Decimal(ref text) => {
                 let text = text.clone();
                 self.bump();
+                // A name in backticks (two characters longer than the name) is never a unit.
                 let unit = match self.peek() {
-                    Some(Tok::Ident(word)) => DurationUnit::from_word(word),
+                    Some(Tok::Ident(word))
+                        if (self.span().end - self.span().start) as usize == word.len() =>
+                    {
+                        DurationUnit::from_word(word)
+                    }
                     _ => None,
                 };
                 match unit {
@@ -377,13 +427,23 @@ impl Parser {
                 '{' => {
                     let close = closing_brace(inner, at).ok_or_else(|| {
                         let at_span = Span::new(span.source, base + at, base + at + 1);
-                        let diagnostic = Diagnostic::new(
-                            Code::Syntax,
-                            "the `{` in the text is not closed",
-                            at_span,
-                            "no closing `}`",
-                        )
-                        .with_help("write `{{` for a brace in the text");
+                        let diagnostic = if inner[at..].contains("\\\"") {
+                            Diagnostic::new(
+                                Code::Syntax,
+                                "a value in `{...}` inside text cannot hold a string",
+                                at_span,
+                                "this value has a string in it",
+                            )
+                            .with_help("compute the value with `let` and write `{name}` here")
+                        } else {
+                            Diagnostic::new(
+                                Code::Syntax,
+                                "the `{` in the text is not closed",
+                                at_span,
+                                "no closing `}`",
+                            )
+                            .with_help("write `{{` for a brace in the text")
+                        };
                         self.diagnostics.push(diagnostic);
                         Stop
                     })?;
@@ -466,7 +526,7 @@ impl Parser {
 }
 
 /// The position of the `}` closing the `{` at `open`, skipping nested braces and strings.
-fn closing_brace(text: &str, open: usize) -> Option<usize> {
+pub(crate) fn closing_brace(text: &str, open: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;

@@ -26,13 +26,17 @@ impl Parser {
             let start = self.pos;
             let negative = self.eat(&Tok::Minus);
             let value = match self.peek() {
-                Some(Tok::Int(text)) => text.parse::<i32>().ok(),
+                Some(Tok::Int(text)) => text
+                    .parse::<i64>()
+                    .ok()
+                    .map(|value| if negative { -value } else { value })
+                    .and_then(|value| i32::try_from(value).ok()),
                 _ => None,
             };
             match value {
                 Some(value) => {
                     self.bump();
-                    priority = Some((if negative { -value } else { value }, self.since(start)));
+                    priority = Some((value, self.since(start)));
                 }
                 None => return self.fail("a whole number (the priority)"),
             }
@@ -87,11 +91,24 @@ impl Parser {
         match self.peek() {
             Some(Tok::For) => {
                 self.bump();
-                self.expect(&Tok::Each)?;
+                if !self.eat(&Tok::Each) {
+                    if !matches!(self.peek(), Some(Tok::Ident(_))) {
+                        return self.fail("`each`");
+                    }
+                    // `for shift s`: said once, and read on as `for each shift s`.
+                    let diagnostic = Diagnostic::new(
+                        Code::Syntax,
+                        "expected `each` after `for`",
+                        self.span(),
+                        "`for each` goes here",
+                    )
+                    .with_help("write `for each shift s` to match every fact of a type");
+                    self.diagnostics.push(diagnostic);
+                }
                 if self.peek_at(1) == Some(&Tok::In) {
                     let binding = self.ident("a name for each element")?;
                     self.expect(&Tok::In)?;
-                    let source = self.expr()?;
+                    let source = self.expr_or_error();
                     return Ok(StepKind::Expand { binding, source });
                 }
                 Ok(StepKind::Match { first: true, pattern: self.pattern()? })
@@ -130,7 +147,7 @@ impl Parser {
                 self.bump();
                 let name = self.ident("a name for the value")?;
                 self.expect(&Tok::Assign)?;
-                Ok(StepKind::Let { name, value: self.expr()? })
+                Ok(StepKind::Let { name, value: self.expr_or_error() })
             }
             Some(Tok::When) => {
                 self.bump();
@@ -141,7 +158,11 @@ impl Parser {
                 self.expect(&Tok::By)?;
                 let mut keys = Vec::new();
                 loop {
-                    let expr = self.expr()?;
+                    let expr = self.expr_or_error();
+                    if matches!(expr.kind, crate::calc::ast::ExprKind::Error) {
+                        keys.push(GroupKey { expr, alias: None });
+                        break;
+                    }
                     let alias = if self.eat(&Tok::As) { Some(self.ident("a name for the key")?) } else { None };
                     keys.push(GroupKey { expr, alias });
                     if !self.eat(&Tok::Comma) {
@@ -162,6 +183,9 @@ impl Parser {
     /// `type binding [where test]`.
     fn pattern(&mut self) -> Parsed<Pattern> {
         let fact_type = self.ident("a fact type")?;
+        if !matches!(self.peek(), Some(Tok::Ident(_))) {
+            return self.fail("a name for the fact after its type, as in `for each shift s`");
+        }
         let binding = self.ident("a name for the fact")?;
         let filter = self.filter()?;
         Ok(Pattern {
@@ -173,9 +197,24 @@ impl Parser {
 
     fn filter(&mut self) -> Parsed<Option<crate::calc::ast::Expr>> {
         if self.eat(&Tok::Where) {
-            Ok(Some(self.expr()?))
+            Ok(Some(self.expr_or_error()))
         } else {
             Ok(None)
+        }
+    }
+
+    /// An expression; if it is broken (already reported), an `Error` node, having skipped
+    /// to the next step — so that what the step names (a binding, a `let`) still exists and
+    /// its uses are not reported again.
+    fn expr_or_error(&mut self) -> crate::calc::ast::Expr {
+        let start = self.pos;
+        match self.expr() {
+            Ok(expr) => expr,
+            Err(Stop) => {
+                let span = self.span_at(start);
+                self.skip_to_step();
+                crate::calc::ast::Expr::new(crate::calc::ast::ExprKind::Error, span)
+            }
         }
     }
 

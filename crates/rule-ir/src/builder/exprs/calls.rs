@@ -23,16 +23,6 @@ pub(super) fn call<B: ExprBuilder + ?Sized>(
     if let Some(op) = AggOp::from_name(name) {
         return match (op, args.len()) {
             (AggOp::Count, 0) => b.aggregate(op, None, span),
-            (AggOp::Count, _) => {
-                let message = "`count()` counts matches and takes no argument";
-                b.report(Diagnostic::new(
-                    Code::WrongArgumentCount,
-                    message,
-                    span,
-                    "remove the argument",
-                ));
-                error(span)
-            }
             (_, 1) => {
                 let value = args.into_iter().next().expect("one argument");
                 b.aggregate(op, Some(value), span)

@@ -134,8 +134,11 @@ impl RuleBuilder<'_> {
             );
             let diagnostic =
                 Diagnostic::new(Code::SetOnInputField, message, field_span, "an input field")
-                    .with_secondary(decl.span, "declared here without `derived`")
-                    .with_help("declare the field `derived`, or change input facts with `update`");
+                    .with_secondary(decl.span, "declared here as an input field")
+                    .with_help(
+                        "set a field of another name, which becomes a derived field, \
+                         or change the input fact itself with `update`",
+                    );
             self.report(diagnostic);
         }
         self.check_assignable(fact_type, field_id, &value);

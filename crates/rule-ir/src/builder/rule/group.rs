@@ -1,5 +1,6 @@
 //! Grouping: `group by` with fact and value keys, the group's aggregates, and the rule that
-//! after grouping a value of each match may only appear inside an aggregate.
+//! after grouping a value of each match may only appear inside an aggregate (or spell a
+//! key's expression again, which stands for the key).
 
 use super::{Open, RuleBuilder};
 use crate::builder::exprs::{ExprBuilder, Resolved, aggregate_type, error};
@@ -144,10 +145,21 @@ impl RuleBuilder<'_> {
         self.per_group_except(expr, &[])
     }
 
-    pub(super) fn per_group_except(&mut self, expr: Expr, members: &[BindingId]) -> Expr {
+    pub(super) fn per_group_except(&mut self, mut expr: Expr, members: &[BindingId]) -> Expr {
         let Some(kept) = self.kept.clone() else {
             return expr;
         };
+        if let Some(group) = &self.rule.group {
+            let keys: Vec<(VarId, Expr)> = group
+                .keys
+                .iter()
+                .filter_map(|key| match key {
+                    GroupKey::Value { var, expr } => Some((*var, without_spans(expr))),
+                    GroupKey::Fact(_) => None,
+                })
+                .collect();
+            to_keys(&mut expr, &keys);
+        }
         let mut stray: Option<Span> = None;
         let per_match_vars = self.group_vars_from;
         expr.walk(&mut |node| {
@@ -179,4 +191,34 @@ impl RuleBuilder<'_> {
             }
         }
     }
+}
+
+/// Replaces each part of `expr` that spells a value key's expression again (`s.employee_id`
+/// after `group by s.employee_id`) with the key, which is the same for the whole group.
+fn to_keys(expr: &mut Expr, keys: &[(VarId, Expr)]) {
+    let same_kind =
+        |key: &Expr| std::mem::discriminant(&key.kind) == std::mem::discriminant(&expr.kind);
+    let found = keys
+        .iter()
+        .find(|(_, key)| same_kind(key) && without_spans(expr) == *key);
+    if let Some((var, _)) = found {
+        *expr = Expr::new(ExprKind::Var(*var), expr.ty.clone(), expr.span);
+        return;
+    }
+    for child in expr.children_mut() {
+        to_keys(child, keys);
+    }
+}
+
+/// A copy of `expr` with every span empty, to compare expressions by what they say.
+fn without_spans(expr: &Expr) -> Expr {
+    fn clear(expr: &mut Expr) {
+        expr.span = Span::default();
+        for child in expr.children_mut() {
+            clear(child);
+        }
+    }
+    let mut copy = expr.clone();
+    clear(&mut copy);
+    copy
 }
