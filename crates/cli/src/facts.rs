@@ -11,6 +11,8 @@ use clap::{Args, ValueEnum};
 use reckon::facts::io::{ReadOptions, infer_ndjson, read_ndjson};
 use reckon::facts::{Catalog, ColumnStore, FactStore, MemoryUsage, Presence};
 
+use crate::inputs::read_bytes;
+
 /// Summarise NDJSON fact files: facts per type, inferred fields, memory per fact.
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -46,7 +48,7 @@ pub(crate) fn run(args: &FactsArgs) -> Result<(), String> {
     let inputs: Vec<(String, Vec<u8>)> = args
         .files
         .iter()
-        .map(|file| Ok((file.clone(), read_input(file)?)))
+        .map(|file| Ok((file.clone(), read_bytes(file)?)))
         .collect::<Result<_, String>>()?;
     // Each file is inferred alone first, so that an error names the right file and line;
     // then all of them together, read as one stream, give the catalog.
@@ -86,19 +88,6 @@ pub(crate) fn run(args: &FactsArgs) -> Result<(), String> {
     };
     print!("{output}");
     Ok(())
-}
-
-fn read_input(file: &str) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    let read = if file == "-" {
-        std::io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
-    } else {
-        std::fs::File::open(file)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
-            .map(|_| ())
-    };
-    read.map_err(|error| format!("cannot read {file}: {error}"))?;
-    Ok(bytes)
 }
 
 fn table(summary: &Summary, files: &[String]) -> String {

@@ -4,7 +4,11 @@
 // A command-line tool reports on its standard streams.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod check;
+mod compile;
 mod facts;
+mod fmt;
+mod inputs;
 
 use std::process::ExitCode;
 
@@ -20,16 +24,23 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Check(check::CheckArgs),
+    Compile(compile::CompileArgs),
     Facts(facts::FactsArgs),
+    Fmt(fmt::FmtArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Facts(args) => facts::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Compile(args) => compile::run(&args),
+        Command::Facts(args) => facts::run(&args).map(|()| true),
+        Command::Fmt(args) => fmt::run(&args),
     };
     match outcome {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
         Err(message) => {
             eprintln!("{message}");
             ExitCode::FAILURE
