@@ -1,5 +1,5 @@
-//! The workforce catalog accepts what the reference generator, `gen_workload.py` in
-//! `shared/workload`, writes: its rates are plain JSON numbers (`12.5`) and its thresholds
+//! The workforce catalog accepts what the reference generator, `gen_workload.py` (copied
+//! into `testdata/workload`), writes: its rates are plain JSON numbers (`12.5`) and its thresholds
 //! integers (`40`), and both must load into decimal fields.
 
 use std::fs::{self, File};
@@ -15,7 +15,7 @@ use reckon_fact_store::{ColumnStore, Decimal, FactStore, Value};
 #[test]
 fn reference_generator_output_loads_into_the_workforce_catalog() {
     let script =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/workload/gen_workload.py");
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/workload/gen_workload.py");
     let out = std::env::temp_dir().join(format!(
         "reckon-bench-harness-reference-{}",
         std::process::id()
