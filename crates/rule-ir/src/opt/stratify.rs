@@ -1,13 +1,17 @@
-//! Stratification. Invariant established: `program.strata` lists every rule exactly once,
-//! in an order where each rule comes after every rule it reads from, and strictly after
-//! every rule it reads through `no`, `exists`, an accumulation or a grouping; each rule's
-//! `stratum` is its position. Strata are as few as those constraints allow.
+//! Stratification. Invariant established: `program.strata` lists every rule exactly once;
+//! each rule is in a stratum strictly above every rule it reads from, except rules that
+//! read each other (directly or through others), which share one; each rule's `stratum` is
+//! its position. Strata are as few as those constraints allow.
 //!
-//! Rules are grouped into strongly connected components (rules that read each other run
-//! together); the components are ordered with Kahn's algorithm, each placed one stratum
-//! above its strict dependencies and level with its others. A cycle through a strict read
-//! cannot be stratified: [`cycles`] reports it, and this pass then leaves such rules in
-//! one stratum.
+//! So a rule fires only once everything it reads is complete: its tests, and the values it
+//! writes into alerts, see final data, not a state part-way through another rule's work.
+//! Rules that read each other are a recursive group and run together; a cycle through
+//! `no`, `exists`, an accumulation or a grouping cannot, since such a read needs the other
+//! side complete: [`cycles`] reports it, and this pass then leaves those rules in one
+//! stratum.
+//!
+//! Rules are grouped into strongly connected components (Tarjan); the components are
+//! ordered with Kahn's algorithm, each placed one stratum above the highest it reads.
 
 use crate::deps::{Edge, edges};
 use crate::diagnostic::{Code, Diagnostic};
@@ -28,11 +32,11 @@ pub fn run(program: &mut Program, _ctx: &Ctx) -> Changed {
             component_of[rule.index()] = index;
         }
     }
-    // Kahn's algorithm over components: a component's level is the highest level of what it
-    // reads, plus one across a strict read.
+    // Kahn's algorithm over components: a component's level is one more than the highest
+    // level of what it reads.
     let mut level = vec![0u32; components.len()];
     let mut waiting = vec![0usize; components.len()];
-    let mut readers: Vec<Vec<(usize, bool)>> = vec![Vec::new(); components.len()];
+    let mut readers: Vec<Vec<usize>> = vec![Vec::new(); components.len()];
     for edge in &edges {
         let (reader, writer) = (
             component_of[edge.reader.index()],
@@ -40,14 +44,14 @@ pub fn run(program: &mut Program, _ctx: &Ctx) -> Changed {
         );
         if reader != writer {
             waiting[reader] += 1;
-            readers[writer].push((reader, edge.strict));
+            readers[writer].push(reader);
         }
     }
     let mut ready: std::collections::VecDeque<usize> =
         (0..components.len()).filter(|c| waiting[*c] == 0).collect();
     while let Some(component) = ready.pop_front() {
-        for &(reader, strict) in &readers[component] {
-            level[reader] = level[reader].max(level[component] + u32::from(strict));
+        for &reader in &readers[component] {
+            level[reader] = level[reader].max(level[component] + 1);
             waiting[reader] -= 1;
             if waiting[reader] == 0 {
                 ready.push_back(reader);
