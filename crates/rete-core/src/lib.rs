@@ -1,3 +1,13 @@
 //! The RETE runtime: lowers an optimised `reckon-rule-ir` program into a network of shared
 //! alpha tests, hash-indexed joins, absence and accumulate nodes, and runs it over any
 //! `reckon-fact-store` backend with an agenda and truth maintenance, incrementally.
+//!
+//! What a run computes is defined in `docs/semantics.md`.
+#![forbid(unsafe_code)]
+
+mod options;
+pub mod order;
+pub mod outcome;
+
+pub use options::RunOptions;
+pub use outcome::{Alert, Outcome, RunError, render_fact};

@@ -69,7 +69,7 @@ id!(
 );
 
 /// A byte range of a source text.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Span {
     /// The source.
     pub source: SourceId,

@@ -1,0 +1,17 @@
+//! How a run may be bounded.
+
+/// Limits of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOptions {
+    /// How many times one activation key (a rule and the facts of its match, whatever their
+    /// versions) may fire before the run stops with a loop error.
+    pub max_firings_per_key: u32,
+}
+
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions {
+            max_firings_per_key: 1_000,
+        }
+    }
+}

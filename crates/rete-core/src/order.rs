@@ -1,0 +1,145 @@
+//! The canonical order of values and facts: a total order defined on content, never on ids
+//! or input order, so that the agenda, aggregates and results come out the same for any
+//! input order (`docs/semantics.md`, "Canonical order").
+//!
+//! Values: missing < null < bool < numbers (int and decimal compared exactly; equal numbers
+//! by scale) < text (by characters) < date < datetime < duration < week < records < lists.
+
+use std::cmp::Ordering;
+
+use reckon_fact_store::{FactId, FactStore, Interner, Value};
+
+/// Compares two cells (`None` is missing).
+pub fn cmp_cells(a: Option<&Value>, b: Option<&Value>, interner: &Interner) -> Ordering {
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(a), Some(b)) => cmp_values(a, b, interner),
+    }
+}
+
+/// Compares two values.
+pub fn cmp_values(a: &Value, b: &Value, interner: &Interner) -> Ordering {
+    let by_kind = rank(a).cmp(&rank(b));
+    if by_kind != Ordering::Equal {
+        return by_kind;
+    }
+    match (a, b) {
+        (Value::Decimal(x), Value::Decimal(y)) => x.cmp(y).then(x.scale().cmp(&y.scale())),
+        (Value::Int(_) | Value::Decimal(_), Value::Int(_) | Value::Decimal(_)) => {
+            let by_number = a.compare(b, interner).unwrap_or(Ordering::Equal);
+            // Equal numbers: an int (scale 0) before a decimal of the same value.
+            by_number.then(scale(a).cmp(&scale(b)))
+        }
+        (Value::Record(x), Value::Record(y)) => {
+            let (x, y) = (x.fields(), y.fields());
+            for ((xn, xv), (yn, yv)) in x.iter().zip(y) {
+                let by_name = interner.resolve(*xn).cmp(interner.resolve(*yn));
+                let ordering = by_name.then_with(|| cmp_values(xv, yv, interner));
+                if ordering != Ordering::Equal {
+                    return ordering;
+                }
+            }
+            x.len().cmp(&y.len())
+        }
+        (Value::List(x), Value::List(y)) => {
+            for (xv, yv) in x.iter().zip(y.iter()) {
+                let ordering = cmp_values(xv, yv, interner);
+                if ordering != Ordering::Equal {
+                    return ordering;
+                }
+            }
+            x.len().cmp(&y.len())
+        }
+        _ => a.compare(b, interner).unwrap_or(Ordering::Equal),
+    }
+}
+
+fn rank(value: &Value) -> u8 {
+    match value {
+        Value::Null => 0,
+        Value::Bool(_) => 1,
+        Value::Int(_) | Value::Decimal(_) => 2,
+        Value::Text(_) => 3,
+        Value::Date(_) => 4,
+        Value::DateTime(_) => 5,
+        Value::Duration(_) => 6,
+        Value::Week(_) => 7,
+        Value::Record(_) => 8,
+        Value::List(_) => 9,
+    }
+}
+
+fn scale(value: &Value) -> u32 {
+    match value {
+        Value::Decimal(d) => d.scale() + 1,
+        _ => 0,
+    }
+}
+
+/// Compares two live facts of one type by their declared fields in declaration order, then
+/// by id. A fact that is not live orders after every live one.
+pub fn cmp_facts(store: &impl FactStore, a: FactId, b: FactId) -> Ordering {
+    if a == b {
+        return Ordering::Equal;
+    }
+    let (Some(x), Some(y)) = (store.get(a), store.get(b)) else {
+        return store.contains(b).cmp(&store.contains(a)).then(a.cmp(&b));
+    };
+    let interner = store.interner();
+    x.fields
+        .iter()
+        .zip(&y.fields)
+        .map(|(x, y)| cmp_cells(x.as_ref(), y.as_ref(), interner))
+        .find(|ordering| *ordering != Ordering::Equal)
+        .unwrap_or_else(|| x.fields.len().cmp(&y.fields.len()))
+        .then_with(|| a.fact_type().cmp(&b.fact_type()))
+        .then(a.cmp(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reckon_fact_store::Decimal;
+    use std::str::FromStr;
+
+    fn dec(text: &str) -> Value {
+        Value::Decimal(Decimal::from_str(text).unwrap())
+    }
+
+    #[test]
+    fn kinds_order_before_values_and_numbers_compare_exactly() {
+        let mut interner = Interner::new();
+        let text = Value::Text(interner.intern("a").unwrap());
+        let ordered = [
+            None,
+            Some(Value::Null),
+            Some(Value::Bool(false)),
+            Some(Value::Bool(true)),
+            Some(dec("-1.5")),
+            Some(Value::Int(2)),
+            Some(dec("2.0")),
+            Some(dec("2.00")),
+            Some(Value::Int(10)),
+            Some(text),
+        ];
+        for (i, a) in ordered.iter().enumerate() {
+            for (j, b) in ordered.iter().enumerate() {
+                assert_eq!(
+                    cmp_cells(a.as_ref(), b.as_ref(), &interner),
+                    i.cmp(&j),
+                    "{a:?} against {b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn text_orders_by_characters() {
+        let mut interner = Interner::new();
+        let zulu = Value::Text(interner.intern("zulu").unwrap());
+        let alpha = Value::Text(interner.intern("alpha").unwrap());
+        assert_eq!(cmp_values(&alpha, &zulu, &interner), Ordering::Less);
+    }
+}
