@@ -30,7 +30,7 @@ pub use id::FactId;
 pub use intern::{Interner, Symbol, TextCapacityError};
 pub use memory::{MemoryUsage, TypeMemory};
 pub use row::RowStore;
-pub use store::{Extra, Fact, FactStore, StoreError};
+pub use store::{Extra, Fact, FactStore, StoreError, check_fields};
 pub use suggest::closest_name;
 pub use temporal::{parse_date, parse_datetime, parse_duration};
 pub use value::{Record, Value, ValueDisplay};

@@ -236,8 +236,9 @@ pub(crate) fn check_field(
     }
 }
 
-/// Checks every field of an insert, without copying anything.
-pub(crate) fn check_fields(
+/// Checks every field of an insert, without copying anything: what `insert` would refuse.
+/// (Rule engines check a derived fact with it before deciding to make it.)
+pub fn check_fields(
     schema: &Schema,
     fields: &[Option<Value>],
     interner: &Interner,

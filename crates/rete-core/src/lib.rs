@@ -5,9 +5,16 @@
 //! What a run computes is defined in `docs/semantics.md`.
 #![forbid(unsafe_code)]
 
+pub mod aggregate;
+mod compile;
+pub mod network;
 mod options;
+pub mod oracle;
 pub mod order;
 pub mod outcome;
+mod session;
 
+pub use network::{BuildError, Network, NodeCounts};
 pub use options::RunOptions;
 pub use outcome::{Alert, Outcome, RunError, render_fact};
+pub use session::Session;

@@ -15,3 +15,15 @@ impl Default for RunOptions {
         }
     }
 }
+
+impl RunOptions {
+    /// The message of the loop error: why the run stopped, and what to change.
+    pub(crate) fn loop_message(&self) -> String {
+        format!(
+            "the rule fired {} times for the same facts without reaching a fixpoint: it keeps \
+             changing what it matches (a rule that updates what it matches needs a condition \
+             that the update makes false)",
+            self.max_firings_per_key
+        )
+    }
+}

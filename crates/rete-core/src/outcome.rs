@@ -14,8 +14,61 @@ pub struct Alert {
     pub rule: RuleId,
     /// The message.
     pub message: String,
-    /// The facts of the activation's key, as [`render_fact`] shows them when it fired.
+    /// The facts of the activation's key, as [`render_fact`] shows them at the end of the
+    /// run (or, for a fact gone by then, when the alert fired).
     pub facts: Vec<String>,
+}
+
+/// An alert as an evaluator keeps it during a run: the alert, and the ids of the facts it
+/// names, so that the result can show each fact as it is at the end of the run (truth
+/// maintenance makes that state independent of firing order, while the state at firing
+/// time is not); a fact gone by then is shown as it was when the alert fired.
+#[derive(Debug, Clone)]
+pub(crate) struct Raised {
+    alert: Alert,
+    ids: Vec<FactId>,
+}
+
+impl Raised {
+    /// An alert of `rule` naming the facts `ids`, as they are now.
+    pub(crate) fn new(
+        program: &Program,
+        store: &impl FactStore,
+        rule: RuleId,
+        message: String,
+        ids: Vec<FactId>,
+    ) -> Raised {
+        let facts = ids
+            .iter()
+            .map(|id| render_fact(program, store, *id))
+            .collect();
+        Raised {
+            alert: Alert {
+                rule,
+                message,
+                facts,
+            },
+            ids,
+        }
+    }
+
+    /// The same alert with another message.
+    pub(crate) fn with_message(&self, message: String) -> Raised {
+        let mut raised = self.clone();
+        raised.alert.message = message;
+        raised
+    }
+
+    /// The alert, with the facts still live shown as they are now.
+    pub(crate) fn finish(&self, program: &Program, store: &impl FactStore) -> Alert {
+        let mut alert = self.alert.clone();
+        for (shown, id) in alert.facts.iter_mut().zip(&self.ids) {
+            if store.contains(*id) {
+                *shown = render_fact(program, store, *id);
+            }
+        }
+        alert
+    }
 }
 
 /// A run-time error: an activation, or a candidate match, whose evaluation failed.
@@ -46,13 +99,14 @@ pub struct Outcome {
 
 impl Outcome {
     /// Gathers a run's result from the store it ran over and the events it recorded.
-    pub fn collect(
+    pub(crate) fn collect(
         program: &Program,
         store: &impl FactStore,
-        mut alerts: Vec<Alert>,
+        raised: &[Raised],
         mut errors: Vec<RunError>,
         stopped: Option<RunError>,
     ) -> Outcome {
+        let mut alerts: Vec<Alert> = raised.iter().map(|r| r.finish(program, store)).collect();
         let mut facts = Vec::new();
         let fact_types = (0..program.facts.len()).filter_map(FactTypeId::from_index);
         for fact_type in fact_types {

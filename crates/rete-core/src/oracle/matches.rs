@@ -1,0 +1,415 @@
+//! Enumerating activations from scratch: every rule's conditions are evaluated in order by
+//! nested loops over the store's live facts, and a grouped rule's matches are partitioned
+//! by group key, aggregated, and filtered by its `having` conditions.
+//!
+//! A pattern's single-fact tests belong to the fact, not to a match: every test of every
+//! pattern is evaluated on every live fact of its type, whatever else matches, and one that
+//! fails to evaluate records a run-time error naming that fact alone; the fact then does
+//! not pass the pattern. Any other condition that fails to evaluate drops the candidate
+//! match and records an error naming everything bound at that point, in binding order, the
+//! fact under test included. The
+//! facts of a `no`, `exists`, accumulation or `next` pattern are all tried even when the
+//! answer is already known, so the errors met do not depend on the order facts are tried
+//! in; an error on any of them drops the match, since the answer is then unknown.
+
+use std::cmp::Ordering;
+
+use reckon_fact_store::{FactId, FactStore, FieldId, Value};
+use reckon_rule_ir::ops::Cell;
+use reckon_rule_ir::{Condition, Group, GroupKey, Pattern, Rule, RuleId};
+
+use super::eval::{Failure, counted};
+use super::key::{KeyPart, same_parts};
+use super::{Activation, Bound, Env, Oracle};
+use crate::order::cmp_cells;
+use crate::outcome::RunError;
+
+impl<'p, S: FactStore> Oracle<'p, S> {
+    /// Every activation of every rule in the current state.
+    pub(super) fn activations(&mut self) -> Vec<Activation> {
+        let program = self.program;
+        self.test_every_fact();
+        let mut all = Vec::new();
+        for rule in &program.rules {
+            let mut matches = Vec::new();
+            self.extend(rule, &rule.conditions, Env::new(rule), &mut matches);
+            match &rule.group {
+                None => all.extend(matches.into_iter().map(|env| Activation {
+                    rule: rule.id,
+                    key: self.env_parts(&env),
+                    env,
+                    matches: Vec::new(),
+                })),
+                Some(group) => all.extend(self.groups(rule, group, matches)),
+            }
+        }
+        all
+    }
+
+    /// Extends `env` through `conditions` in order, pushing every complete match to `out`.
+    fn extend(
+        &mut self,
+        rule: &'p Rule,
+        conditions: &'p [Condition],
+        env: Env,
+        out: &mut Vec<Env>,
+    ) {
+        let Some((condition, rest)) = conditions.split_first() else {
+            out.push(env);
+            return;
+        };
+        match condition {
+            Condition::Match(pattern) if pattern.next.is_none() => {
+                for id in self.ids(pattern) {
+                    let candidate = env.with(pattern.binding, Bound::Fact(id));
+                    if self.passes(rule, pattern, &candidate) == Some(true) {
+                        self.extend(rule, rest, candidate, out);
+                    }
+                }
+            }
+            Condition::Match(pattern) => {
+                if let Some(Some(next)) = self.successor(rule, pattern, &env) {
+                    let candidate = env.with(pattern.binding, Bound::Fact(next));
+                    self.extend(rule, rest, candidate, out);
+                }
+            }
+            Condition::Absent(pattern) => {
+                if self
+                    .passing(rule, pattern, &env, None)
+                    .is_some_and(|f| f.is_empty())
+                {
+                    self.extend(rule, rest, env, out);
+                }
+            }
+            Condition::Exists(pattern) => {
+                if self
+                    .passing(rule, pattern, &env, None)
+                    .is_some_and(|f| !f.is_empty())
+                {
+                    self.extend(rule, rest, env, out);
+                }
+            }
+            Condition::Expand(expand) => {
+                let items = match self.eval(&expand.source, &env) {
+                    Ok(None | Some(Value::Null)) => Vec::new(),
+                    Ok(Some(Value::List(items))) => items.to_vec(),
+                    Ok(Some(other)) => {
+                        let why =
+                            format!("`expand` needs a list, but this is {}", other.kind_name());
+                        let failure = Failure::new(expand.source.span, why);
+                        self.condition_error(rule, failure, &env);
+                        return;
+                    }
+                    Err(failure) => return self.condition_error(rule, failure, &env),
+                };
+                for (index, value) in items.into_iter().enumerate() {
+                    let element = Bound::Element { value, index };
+                    self.extend(rule, rest, env.with(expand.binding, element), out);
+                }
+            }
+            Condition::Accumulate(accumulate) => {
+                let Some(facts) = self.passing(rule, &accumulate.pattern, &env, None) else {
+                    return;
+                };
+                let mut values = Vec::new();
+                let mut failed = false;
+                for inner in &facts {
+                    match &accumulate.value {
+                        None => values.push(counted()),
+                        Some(value) => match self.eval(value, inner) {
+                            Ok(value) => values.push(value),
+                            Err(failure) => {
+                                self.condition_error(rule, failure, inner);
+                                failed = true;
+                            }
+                        },
+                    }
+                }
+                if failed {
+                    return;
+                }
+                let default = accumulate.default.as_ref();
+                let span = accumulate
+                    .value
+                    .as_ref()
+                    .map_or(accumulate.span, |v| v.span);
+                match self.aggregate(accumulate.op, values, default, &env, span) {
+                    Ok(result) => {
+                        let mut env = env;
+                        env.vars[accumulate.var.index()] = result;
+                        self.extend(rule, rest, env, out);
+                    }
+                    Err(failure) => self.condition_error(rule, failure, &env),
+                }
+            }
+            Condition::Let(let_) => match self.eval(&let_.value, &env) {
+                Ok(value) => {
+                    let mut env = env;
+                    env.vars[let_.var.index()] = value;
+                    self.extend(rule, rest, env, out);
+                }
+                Err(failure) => self.condition_error(rule, failure, &env),
+            },
+            Condition::Guard(guard) => match self.holds(guard, &env) {
+                Ok(true) => self.extend(rule, rest, env, out),
+                Ok(false) => {}
+                Err(failure) => self.condition_error(rule, failure, &env),
+            },
+        }
+    }
+
+    /// Evaluates every single-fact test of every pattern on every live fact of its type,
+    /// recording the errors.
+    fn test_every_fact(&mut self) {
+        let program = self.program;
+        for rule in &program.rules {
+            for condition in &rule.conditions {
+                let pattern = match condition {
+                    Condition::Match(p) | Condition::Absent(p) | Condition::Exists(p) => p,
+                    Condition::Accumulate(accumulate) => &accumulate.pattern,
+                    _ => continue,
+                };
+                for id in self.ids(pattern) {
+                    let env = Env::new(rule).with(pattern.binding, Bound::Fact(id));
+                    for test in &pattern.tests {
+                        if let Err(failure) = self.holds(&test.expr, &env) {
+                            let parts = vec![self.fact_part(id)];
+                            self.record_error(rule.id, failure, parts);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The live facts of a pattern's type.
+    fn ids(&self, pattern: &Pattern) -> Vec<FactId> {
+        self.store.ids(pattern.fact_type).collect()
+    }
+
+    /// Whether the fact `env` binds to the pattern passes its tests, then its joins;
+    /// `None` when a join failed to evaluate (the error is recorded). A test that fails to
+    /// evaluate does not pass (its error is recorded by `test_every_fact`).
+    fn passes(&mut self, rule: &Rule, pattern: &Pattern, env: &Env) -> Option<bool> {
+        for test in &pattern.tests {
+            if !matches!(self.holds(&test.expr, env), Ok(true)) {
+                return Some(false);
+            }
+        }
+        for join in &pattern.joins {
+            match self.holds(join, env) {
+                Ok(true) => {}
+                Ok(false) => return Some(false),
+                Err(failure) => {
+                    self.condition_error(rule, failure, env);
+                    return None;
+                }
+            }
+        }
+        Some(true)
+    }
+
+    /// Every fact (but `except`) that passes the pattern given `env`, each as `env` with
+    /// the pattern's binding bound to it; `None` when some fact failed to evaluate.
+    fn passing(
+        &mut self,
+        rule: &Rule,
+        pattern: &Pattern,
+        env: &Env,
+        except: Option<FactId>,
+    ) -> Option<Vec<Env>> {
+        let mut found = Vec::new();
+        let mut failed = false;
+        for id in self.ids(pattern) {
+            if Some(id) == except {
+                continue;
+            }
+            let candidate = env.with(pattern.binding, Bound::Fact(id));
+            match self.passes(rule, pattern, &candidate) {
+                Some(true) => found.push(candidate),
+                Some(false) => {}
+                None => failed = true,
+            }
+        }
+        (!failed).then_some(found)
+    }
+
+    /// For `next b after a by (...)`: the least fact greater than `a` among those that pass
+    /// (`Some(None)` when there is none); `None` when some fact failed to evaluate.
+    fn successor(&mut self, rule: &Rule, pattern: &Pattern, env: &Env) -> Option<Option<FactId>> {
+        let next = pattern.next.as_ref()?;
+        let after = env.fact(next.after)?;
+        let passing = self.passing(rule, pattern, env, Some(after))?;
+        let mut best: Option<FactId> = None;
+        for candidate in passing.iter().filter_map(|env| env.fact(pattern.binding)) {
+            if self.cmp_in_sequence(candidate, after, &next.order) != Ordering::Greater {
+                continue;
+            }
+            let better = match best {
+                None => true,
+                Some(best) => self.cmp_in_sequence(candidate, best, &next.order) == Ordering::Less,
+            };
+            if better {
+                best = Some(candidate);
+            }
+        }
+        Some(best)
+    }
+
+    /// The order of a `next` sequence: the `by` fields, then every declared field in
+    /// declaration order, then the fact id; fields as rules read them (defaults applied),
+    /// a missing value first.
+    fn cmp_in_sequence(&mut self, a: FactId, b: FactId, by: &[FieldId]) -> Ordering {
+        let declared = self.program.fact(a.fact_type()).fields.len();
+        let all = (0..declared).filter_map(FieldId::from_index);
+        for field in by.iter().copied().chain(all) {
+            let (x, y) = (self.read(a, field), self.read(b, field));
+            let ordering = cmp_cells(x.as_ref(), y.as_ref(), self.store.interner());
+            if ordering != Ordering::Equal {
+                return ordering;
+            }
+        }
+        a.cmp(&b)
+    }
+
+    /// The activations of a grouped rule: one per group key that has a match and passes the
+    /// `having` conditions.
+    fn groups(&mut self, rule: &'p Rule, group: &'p Group, matches: Vec<Env>) -> Vec<Activation> {
+        let mut groups: Vec<(Vec<KeyPart>, Vec<Env>)> = Vec::new();
+        for env in matches {
+            let Some(key) = self.group_key(rule, group, &env) else {
+                continue;
+            };
+            let interner = self.store.interner();
+            match groups
+                .iter_mut()
+                .find(|(other, _)| same_parts(other, &key, interner))
+            {
+                Some((shown, members)) => {
+                    // Equal values may be written differently (`1.0`, `1.00`): the group
+                    // shows the least, whatever order its matches came in.
+                    for (shown, part) in shown.iter_mut().zip(key) {
+                        if let (KeyPart::Value(old), KeyPart::Value(new)) = (&*shown, &part)
+                            && cmp_cells(new.as_ref(), old.as_ref(), interner).is_lt()
+                        {
+                            *shown = part;
+                        }
+                    }
+                    members.push(env);
+                }
+                None => groups.push((key, vec![env])),
+            }
+        }
+        let mut activations = Vec::new();
+        for (key, matches) in groups {
+            let Some(env) = self.group_env(rule, group, &key, &matches) else {
+                continue;
+            };
+            let mut passed = Vec::new();
+            self.extend(rule, &group.then, env, &mut passed);
+            activations.extend(passed.into_iter().map(|env| Activation {
+                rule: rule.id,
+                key: key.clone(),
+                env,
+                matches: matches.clone(),
+            }));
+        }
+        activations
+    }
+
+    /// A match's group key; `None` when a key part failed to evaluate.
+    fn group_key(&mut self, rule: &Rule, group: &Group, env: &Env) -> Option<Vec<KeyPart>> {
+        let mut key = Vec::with_capacity(group.keys.len());
+        for part in &group.keys {
+            key.push(match part {
+                GroupKey::Fact(binding) => self.fact_part(env.fact(*binding)?),
+                GroupKey::Value { expr, .. } => match self.eval(expr, env) {
+                    Ok(value) => KeyPart::Value(value),
+                    Err(failure) => {
+                        self.condition_error(rule, failure, env);
+                        return None;
+                    }
+                },
+            });
+        }
+        Some(key)
+    }
+
+    /// A group's environment: its fact keys bound, its value keys and aggregates computed;
+    /// `None` when an aggregate failed to evaluate for some match.
+    fn group_env(
+        &mut self,
+        rule: &Rule,
+        group: &Group,
+        key: &[KeyPart],
+        matches: &[Env],
+    ) -> Option<Env> {
+        let mut env = Env::new(rule);
+        for (part, value) in group.keys.iter().zip(key) {
+            match (part, value) {
+                (GroupKey::Fact(binding), KeyPart::Fact { id, .. }) => {
+                    env.bindings[binding.index()] = Some(Bound::Fact(*id));
+                }
+                (GroupKey::Value { var, .. }, KeyPart::Value(value)) => {
+                    env.vars[var.index()] = value.clone();
+                }
+                _ => unreachable!("group keys are made part by part from the group's keys"),
+            }
+        }
+        for aggregate in &group.aggregates {
+            let mut values: Vec<Cell> = Vec::with_capacity(matches.len());
+            let mut failed = false;
+            for member in matches {
+                match &aggregate.value {
+                    None => values.push(counted()),
+                    Some(value) => match self.eval(value, member) {
+                        Ok(value) => values.push(value),
+                        Err(failure) => {
+                            self.condition_error(rule, failure, member);
+                            failed = true;
+                        }
+                    },
+                }
+            }
+            if failed {
+                return None;
+            }
+            let span = aggregate.value.as_ref().map_or(aggregate.span, |v| v.span);
+            match self.aggregate(aggregate.op, values, None, &env, span) {
+                Ok(value) => env.vars[aggregate.var.index()] = value,
+                Err(failure) => {
+                    self.condition_error(rule, failure, &env);
+                    return None;
+                }
+            }
+        }
+        Some(env)
+    }
+
+    /// Records the failure of a condition, naming what `env` has bound.
+    fn condition_error(&mut self, rule: &Rule, failure: Failure, env: &Env) {
+        let parts = self.env_parts(env);
+        self.record_error(rule.id, failure, parts);
+    }
+
+    /// Records a run-time error once per (rule, span, message, key).
+    pub(super) fn record_error(&mut self, rule: RuleId, failure: Failure, parts: Vec<KeyPart>) {
+        let interner = self.store.interner();
+        let known = self.errors.iter().any(|(key, error)| {
+            error.rule == rule
+                && error.span == failure.span
+                && error.message == failure.message
+                && same_parts(key, &parts, interner)
+        });
+        if known {
+            return;
+        }
+        let error = RunError {
+            rule,
+            span: failure.span,
+            message: failure.message,
+            facts: self.render_parts(&parts),
+        };
+        self.errors.push((parts, error));
+    }
+}

@@ -1,0 +1,352 @@
+//! Activations and truth maintenance. An activation is a rule's match (or group) that
+//! passes every condition, identified by its key (the rule, the facts with their versions,
+//! element indices, or the group key). Its token may be removed and made again while a
+//! change passes through the network; only when a step is over does an activation that
+//! has no token any more lose what it made, and one whose token was made again have what
+//! it made brought up to date — so a derived fact keeps its identity when only its values
+//! change, and an alert never fires twice for one key.
+
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+
+use reckon_fact_store::{FactId, FactStore, FieldId};
+use reckon_rule_ir::ops::{Cell, EvalError};
+use reckon_rule_ir::{RuleId, Span};
+
+use super::Session;
+use super::beta::Stale;
+use super::effects::Made;
+use super::hash_key::cmp_hash_keys;
+use super::tokens::{KeyAtom, TokenId};
+use crate::network::{NodeId, NodeKind};
+use crate::order::cmp_facts;
+
+use crate::outcome::{Raised, RunError, render_fact};
+
+/// An activation's index in [`Tms`].
+pub(crate) type ActId = usize;
+
+/// The identity of an activation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct ActKey {
+    pub(crate) rule: RuleId,
+    pub(crate) atoms: Vec<KeyAtom>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Activation {
+    pub(crate) key: ActKey,
+    pub(crate) token: Option<TokenId>,
+    pub(crate) fired: bool,
+    pub(crate) made: Made,
+}
+
+/// The activations, and what truth maintenance has left to do at the end of a step.
+#[derive(Debug, Default)]
+pub(crate) struct Tms {
+    pub(crate) acts: Vec<Option<Activation>>,
+    free: Vec<ActId>,
+    by_key: HashMap<ActKey, ActId>,
+    by_token: HashMap<TokenId, ActId>,
+    /// Fired activations whose token went: undone at the end of the step unless made again.
+    gone: Vec<ActId>,
+    /// Fired activations whose token was made again: brought up to date.
+    dirty: Vec<ActId>,
+    /// How often each key (whatever its facts' versions) has fired.
+    firings: HashMap<ActKey, u32>,
+    /// Stale groups and accumulations already queued.
+    pub(crate) queued: HashSet<Stale>,
+}
+
+impl Tms {
+    /// True when the activation exists, has a token and has not fired.
+    pub(crate) fn is_pending(&self, act: ActId) -> bool {
+        matches!(self.acts.get(act), Some(Some(a)) if !a.fired && a.token.is_some())
+    }
+
+    pub(crate) fn get(&self, act: ActId) -> Option<&Activation> {
+        self.acts.get(act).and_then(Option::as_ref)
+    }
+
+    /// Compares two activations of one rule by their keys: facts canonically, then element
+    /// indices and group keys.
+    pub(crate) fn cmp_keys(&self, store: &impl FactStore, a: ActId, b: ActId) -> Ordering {
+        let (Some(a), Some(b)) = (self.get(a), self.get(b)) else {
+            return Ordering::Equal;
+        };
+        cmp_atoms(store, &a.key.atoms, &b.key.atoms)
+    }
+
+    fn remove(&mut self, act: ActId) {
+        if let Some(activation) = self.acts[act].take() {
+            self.by_key.remove(&activation.key);
+            if let Some(token) = activation.token {
+                self.by_token.remove(&token);
+            }
+            self.free.push(act);
+        }
+    }
+}
+
+/// Compares activation keys: facts in canonical order, indices by number, group key values
+/// canonically.
+pub(crate) fn cmp_atoms(store: &impl FactStore, a: &[KeyAtom], b: &[KeyAtom]) -> Ordering {
+    for (x, y) in a.iter().zip(b) {
+        let ordering = match (x, y) {
+            (KeyAtom::Fact(x, xv), KeyAtom::Fact(y, yv)) => {
+                cmp_facts(store, *x, *y).then(xv.cmp(yv))
+            }
+            (KeyAtom::Index(x), KeyAtom::Index(y)) => x.cmp(y),
+            (KeyAtom::Value(x), KeyAtom::Value(y)) => cmp_hash_keys(x, y, store.interner()),
+            (x, y) => rank(x).cmp(&rank(y)),
+        };
+        if ordering != Ordering::Equal {
+            return ordering;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+fn rank(atom: &KeyAtom) -> u8 {
+    match atom {
+        KeyAtom::Missing => 0,
+        KeyAtom::Fact(..) => 1,
+        KeyAtom::Index(_) => 2,
+        KeyAtom::Value(_) => 3,
+    }
+}
+
+impl<S: FactStore> Session<S> {
+    /// A token reached a terminal node.
+    pub(super) fn activation_added(&mut self, node: NodeId, token: TokenId) {
+        let NodeKind::Terminal(rule) = self.net.nodes[node].kind else {
+            return;
+        };
+        let mut atoms = self.tokens.key(token);
+        let order = &self.net.rules[rule.index()].key_order;
+        if !order.is_empty() {
+            atoms = order.iter().map(|&at| atoms[at].clone()).collect();
+        }
+        let key = ActKey { rule, atoms };
+        if let Some(&act) = self.tms.by_key.get(&key) {
+            let activation = self.tms.acts[act]
+                .as_mut()
+                .expect("keys name live activations");
+            if let Some(old) = activation.token.replace(token) {
+                self.tms.by_token.remove(&old);
+            }
+            self.tms.by_token.insert(token, act);
+            if activation.fired {
+                self.tms.dirty.push(act);
+            }
+            return;
+        }
+        let activation = Activation {
+            key: key.clone(),
+            token: Some(token),
+            fired: false,
+            made: Made::default(),
+        };
+        let act = match self.tms.free.pop() {
+            Some(act) => {
+                self.tms.acts[act] = Some(activation);
+                act
+            }
+            None => {
+                self.tms.acts.push(Some(activation));
+                self.tms.acts.len() - 1
+            }
+        };
+        self.tms.by_key.insert(key, act);
+        self.tms.by_token.insert(token, act);
+        let info = &self.net.rules[rule.index()];
+        self.agenda.push(info.stratum, info.priority, rule, act);
+    }
+
+    /// A terminal node's token was removed.
+    pub(super) fn activation_removed(&mut self, token: TokenId) {
+        let Some(act) = self.tms.by_token.remove(&token) else {
+            return;
+        };
+
+        let activation = self.tms.acts[act]
+            .as_mut()
+            .expect("tokens name live activations");
+        if activation.token == Some(token) {
+            activation.token = None;
+        }
+        if activation.fired {
+            self.tms.gone.push(act);
+        } else if activation.token.is_none() {
+            self.tms.remove(act);
+        }
+    }
+
+    /// Finishes a step: folds stale groups and accumulations, then brings fired
+    /// activations up to date with their matches, until nothing changes.
+    pub(super) fn settle(&mut self) {
+        loop {
+            if let Some(stale) = self.stale.pop() {
+                self.tms.queued.remove(&stale);
+                match stale {
+                    Stale::Accumulate(node, token) => self.refresh_accumulate(node, token),
+                    Stale::Group(node, key) => self.refresh_group(node, key),
+                }
+                continue;
+            }
+            if let Some(act) = self.tms.dirty.pop() {
+                if matches!(self.tms.get(act), Some(a) if a.fired && a.token.is_some()) {
+                    self.update_effects(act);
+                }
+                continue;
+            }
+            if let Some(act) = self.tms.gone.pop() {
+                if matches!(self.tms.get(act), Some(a) if a.token.is_none()) {
+                    self.reconcile(act, Vec::new(), Vec::new());
+                    self.tms.remove(act);
+                }
+                continue;
+            }
+            break;
+        }
+    }
+
+    /// Queues a stale group or accumulation once.
+    pub(super) fn mark_stale(&mut self, stale: Stale) {
+        if self.tms.queued.insert(stale.clone()) {
+            self.stale.push(stale);
+        }
+    }
+
+    /// Fires one pending activation.
+    pub(super) fn fire(&mut self, act: ActId) {
+        let Some(activation) = self.tms.acts[act].as_mut() else {
+            return;
+        };
+        activation.fired = true;
+        let key = activation.key.clone();
+        let base = ActKey {
+            rule: key.rule,
+            atoms: key
+                .atoms
+                .iter()
+                .map(|atom| match atom {
+                    KeyAtom::Fact(fact, _) => KeyAtom::Fact(*fact, 0),
+                    other => other.clone(),
+                })
+                .collect(),
+        };
+        let count = self.tms.firings.entry(base).or_insert(0);
+        *count += 1;
+        if *count > self.options.max_firings_per_key {
+            let span = self.program.rules[key.rule.index()].span;
+            let facts = self.key_facts(&key.atoms);
+            self.stopped = Some(RunError {
+                rule: key.rule,
+                span,
+                message: self.options.loop_message(),
+                facts,
+            });
+            return;
+        }
+        match self.desired(act, true) {
+            Ok(desired) => {
+                for message in desired.alerts {
+                    let ids = self.key_facts_ids(&key.atoms);
+                    let raised = Raised::new(&self.program, &self.store, key.rule, message, ids);
+                    self.alerts.push(raised);
+                }
+                self.reconcile(act, desired.emits, desired.sets);
+                for (fact, fields) in desired.updates {
+                    self.update_fact(fact, fields);
+                }
+                for fact in desired.retracts {
+                    if self.store.contains(fact) {
+                        self.retract_fact(fact);
+                        let _ = self.store.retract(fact);
+                    }
+                }
+            }
+            Err((span, error)) => {
+                let facts = self.key_facts_ids(&key.atoms);
+                self.record_message(key.rule, span, error, &facts);
+            }
+        }
+    }
+
+    /// Brings what a fired activation made up to date with its match.
+    fn update_effects(&mut self, act: ActId) {
+        match self.desired(act, false) {
+            Ok(desired) => self.reconcile(act, desired.emits, desired.sets),
+            Err((span, error)) => {
+                let Some(activation) = self.tms.get(act) else {
+                    return;
+                };
+                let key = activation.key.clone();
+                let facts = self.key_facts_ids(&key.atoms);
+                self.record_message(key.rule, span, error, &facts);
+                self.reconcile(act, Vec::new(), Vec::new());
+            }
+        }
+    }
+
+    /// `update` by a state rule: a new version of the fact, so every match of it is new.
+    fn update_fact(&mut self, fact: FactId, fields: Vec<(FieldId, Cell)>) {
+        if !self.store.contains(fact) {
+            return;
+        }
+        self.retract_fact(fact);
+        for (field, value) in fields {
+            let _ = self.store.update(fact, field, value);
+        }
+        *self.versions.entry(fact).or_insert(0) += 1;
+        self.assert_fact(fact);
+    }
+
+    /// Records a run-time error of `rule`.
+    pub(super) fn record_error(
+        &mut self,
+        rule: RuleId,
+        span: Span,
+        error: &EvalError,
+        facts: &[FactId],
+    ) {
+        self.record_message(rule, span, error.to_string(), facts);
+    }
+
+    pub(super) fn record_message(
+        &mut self,
+        rule: RuleId,
+        span: Span,
+        message: String,
+        facts: &[FactId],
+    ) {
+        let facts = facts
+            .iter()
+            .map(|fact| render_fact(&self.program, &self.store, *fact))
+            .collect();
+        self.errors.push(RunError {
+            rule,
+            span,
+            message,
+            facts,
+        });
+    }
+
+    fn key_facts_ids(&self, atoms: &[KeyAtom]) -> Vec<FactId> {
+        atoms
+            .iter()
+            .filter_map(|atom| match atom {
+                KeyAtom::Fact(fact, _) => Some(*fact),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn key_facts(&self, atoms: &[KeyAtom]) -> Vec<String> {
+        self.key_facts_ids(atoms)
+            .into_iter()
+            .map(|fact| render_fact(&self.program, &self.store, fact))
+            .collect()
+    }
+}

@@ -1,0 +1,194 @@
+//! Running a network over a store: the session holds the store, the network's memories
+//! (alpha memberships, tokens, per-node indexes), the agenda and what truth maintenance
+//! needs; facts go in and out incrementally, and [`Session::run`] fires to a fixpoint.
+//!
+//! - `alpha.rs` — facts entering, leaving and changing: shared tests and alpha memories.
+//! - `beta.rs` — tokens through joins, absence, existence, accumulation, expansion, lets,
+//!   guards and successors; `group.rs` — grouping.
+//! - `agenda.rs` — pending activations in firing order; `fire.rs` — firing and truth
+//!   maintenance (`effects.rs` reconciles what an activation should have made with what
+//!   it has).
+//! - `tokens.rs` — the token arena; `hash_key.rs` — values as index keys; `node_code.rs`
+//!   — a node's code over a match (join keys, errors).
+//!
+//! Propagation is eager and synchronous; what depends on many matches at once (a group's
+//! aggregates, an accumulation) is brought up to date once per step, before anything
+//! fires, so a bulk load folds each group once.
+
+mod agenda;
+mod alpha;
+mod beta;
+mod effects;
+mod fire;
+mod group;
+mod hash_key;
+mod node_code;
+mod tokens;
+
+use std::collections::{HashMap, HashSet};
+
+use reckon_fact_store::{FactId, FactStore, FactTypeId, FieldId, StoreError, Value};
+use reckon_rule_ir::Program;
+
+use crate::network::{BuildError, MemoryId, Network, NodeId};
+use crate::options::RunOptions;
+use crate::outcome::{Outcome, Raised, RunError};
+use agenda::Agenda;
+use beta::NodeState;
+use fire::Tms;
+use tokens::{ROOT_TOKEN, Tokens};
+
+/// A program running over a store.
+#[derive(Debug)]
+pub struct Session<S: FactStore> {
+    program: Program,
+    net: Network,
+    store: S,
+    options: RunOptions,
+    tokens: Tokens,
+    nodes: Vec<NodeState>,
+    /// The facts in each alpha memory.
+    members: Vec<HashSet<FactId>>,
+    /// The facts rules emitted (which `update` and `retract` may not change).
+    emitted: HashSet<FactId>,
+    /// How often `update` changed each fact.
+    versions: HashMap<FactId, u32>,
+    /// Groups and accumulations whose matches changed since they were last folded.
+    stale: Vec<beta::Stale>,
+    tms: Tms,
+    supports: effects::Supports,
+    agenda: Agenda,
+    alerts: Vec<Raised>,
+    errors: Vec<RunError>,
+    stopped: Option<RunError>,
+    /// How many times each node was activated, for seeing how much work a change causes.
+    activity: Vec<u64>,
+}
+
+impl<S: FactStore> Session<S> {
+    /// Compiles `program` (checked without errors, best optimised) for `store`, whose
+    /// catalog must be `program.catalog()`, and brings in the facts it holds.
+    pub fn new(program: &Program, mut store: S, options: RunOptions) -> Result<Self, BuildError> {
+        let net = Network::build(program, store.interner_mut())?;
+        let nodes = net.nodes.iter().map(|_| NodeState::default()).collect();
+        let mut session = Session {
+            program: program.clone(),
+            members: net.memories.iter().map(|_| HashSet::new()).collect(),
+            activity: vec![0; net.nodes.len()],
+            net,
+            store,
+            options,
+            tokens: Tokens::new(),
+            nodes,
+            emitted: HashSet::new(),
+            versions: HashMap::new(),
+            stale: Vec::new(),
+            tms: Tms::default(),
+            supports: effects::Supports::default(),
+            agenda: Agenda::default(),
+            alerts: Vec::new(),
+            errors: Vec::new(),
+            stopped: None,
+        };
+        session.pass_on(0, ROOT_TOKEN);
+        let facts: Vec<FactId> = (0..session.program.facts.len())
+            .filter_map(FactTypeId::from_index)
+            .flat_map(|fact_type| session.store.ids(fact_type).collect::<Vec<_>>())
+            .collect();
+        for fact in facts {
+            session.assert_fact(fact);
+        }
+        Ok(session)
+    }
+
+    /// Adds an input fact; it takes part in the next [`run`](Self::run).
+    pub fn insert(
+        &mut self,
+        fact_type: FactTypeId,
+        fields: &[Option<Value>],
+    ) -> Result<FactId, StoreError> {
+        let fact = self.store.insert(fact_type, fields, &[])?;
+        self.assert_fact(fact);
+        Ok(fact)
+    }
+
+    /// Changes a field of an input fact; what depended on the field follows in the next
+    /// run. (This is a change of the fact, not a new version of it: what already fired
+    /// for it does not fire again unless it matches anew.)
+    pub fn update(
+        &mut self,
+        fact: FactId,
+        field: FieldId,
+        value: Option<Value>,
+    ) -> Result<(), StoreError> {
+        let old = self.store.update(fact, field, value.clone())?;
+        if old != value {
+            self.modify(fact, field);
+        }
+        Ok(())
+    }
+
+    /// Removes an input fact; what depended on it goes in the next run.
+    pub fn retract(&mut self, fact: FactId) -> Result<(), StoreError> {
+        if !self.store.contains(fact) {
+            return self.store.retract(fact);
+        }
+        self.retract_fact(fact);
+        self.store.retract(fact)
+    }
+
+    /// Fires activations until none is pending (or the loop guard stops the run), and
+    /// returns the session's state.
+    pub fn run(&mut self) -> Outcome {
+        self.settle();
+        while self.stopped.is_none() {
+            let Some(activation) = self.next_activation() else {
+                break;
+            };
+            self.fire(activation);
+            self.settle();
+        }
+        self.outcome()
+    }
+
+    /// The session's state: every live fact, the alerts and errors so far.
+    pub fn outcome(&self) -> Outcome {
+        Outcome::collect(
+            &self.program,
+            &self.store,
+            &self.alerts,
+            self.errors.clone(),
+            self.stopped.clone(),
+        )
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The interner of the store's text, for making text values to insert.
+    pub fn interner_mut(&mut self) -> &mut reckon_fact_store::Interner {
+        self.store.interner_mut()
+    }
+
+    /// The network.
+    pub fn network(&self) -> &Network {
+        &self.net
+    }
+
+    /// How many node activations the session has done so far, in all: a measure of how
+    /// much work a change caused.
+    pub fn activity(&self) -> u64 {
+        self.activity.iter().sum()
+    }
+
+    /// How many tokens (partial matches) are live.
+    pub fn live_tokens(&self) -> usize {
+        self.tokens.live()
+    }
+
+    fn memory_successors(&self, memory: MemoryId) -> Vec<NodeId> {
+        self.net.memories[memory].successors.clone()
+    }
+}

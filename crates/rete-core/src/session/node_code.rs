@@ -1,0 +1,130 @@
+//! Evaluating a node's code over a match: the join keys of tokens and facts, the node's
+//! compiled code by number, and the run-time errors a node's code records for the rules
+//! that go through it.
+
+use reckon_fact_store::{FactId, FactStore};
+use reckon_rule_ir::ops::EvalError;
+
+use super::Session;
+use super::beta::CodeIndex;
+use super::hash_key::HashKey;
+use super::tokens::TokenId;
+use crate::compile::{Code, Eval, Slot};
+use crate::network::{Join, NodeId, NodeKind};
+
+impl<S: FactStore> Session<S> {
+    /// The join key of a parent token: `None` when a part is missing (it joins nothing),
+    /// an error (recorded) when a part fails to evaluate.
+    pub(super) fn left_key_of(
+        &mut self,
+        node: NodeId,
+        token: TokenId,
+    ) -> Result<Option<Vec<HashKey>>, ()> {
+        let Some(join) = self.join_of(node) else {
+            return Err(());
+        };
+        let codes: Vec<Code> = join.keys.iter().map(|(l, _)| l.clone()).collect();
+        let mut key = Vec::with_capacity(codes.len());
+        for (index, code) in codes.iter().enumerate() {
+            match self.eval_at(token, None, code) {
+                Ok(value) => match HashKey::of(value.as_ref()) {
+                    Some(part) => key.push(part),
+                    None => return Ok(None),
+                },
+                Err(error) => {
+                    self.node_error(node, index * 2, &error, token, None);
+                    return Err(());
+                }
+            }
+        }
+        Ok(Some(key))
+    }
+
+    pub(super) fn right_key_of(&mut self, node: NodeId, fact: FactId) -> Option<Vec<HashKey>> {
+        let join = self.join_of(node)?;
+        let slot = usize::from(join.slot);
+        let codes: Vec<Code> = join.keys.iter().map(|(_, r)| r.clone()).collect();
+        let mut frame = vec![Slot::Value(None); slot];
+        frame.push(Slot::Fact(fact));
+        let mut key = Vec::with_capacity(codes.len());
+        for (index, code) in codes.iter().enumerate() {
+            let mut eval = Eval::new(&mut self.store, &self.net.calcs, &frame);
+            match eval.eval(code) {
+                Ok(value) => key.push(HashKey::of(value.as_ref())?),
+                Err(error) => {
+                    let users = self.net.nodes[node].users.clone();
+                    for (rule, spans) in users {
+                        let span = spans.get(index * 2 + 1).copied().unwrap_or_default();
+                        self.record_error(rule, span, &error, &[fact]);
+                    }
+                    return None;
+                }
+            }
+        }
+        Some(key)
+    }
+
+    pub(super) fn join_of(&self, node: NodeId) -> Option<&Join> {
+        match &self.net.nodes[node].kind {
+            NodeKind::Join(join) | NodeKind::Not(join) | NodeKind::Exists(join) => Some(join),
+            NodeKind::Accumulate(a) => Some(&a.join),
+            NodeKind::Next(n) => Some(&n.join),
+            _ => None,
+        }
+    }
+
+    /// The node's code number `index` (see [`NodeKind::codes`]).
+    pub(super) fn code(&self, node: NodeId, index: CodeIndex) -> Code {
+        self.net.nodes[node].kind.codes()[index].clone()
+    }
+
+    /// Evaluates `code` over the match `token` ends, with `fact` at the next position.
+    pub(super) fn eval_at(
+        &mut self,
+        token: TokenId,
+        fact: Option<FactId>,
+        code: &Code,
+    ) -> Result<reckon_rule_ir::ops::Cell, EvalError> {
+        let mut frame = self.tokens.frame(token);
+        if let Some(fact) = fact {
+            frame.push(Slot::Fact(fact));
+        }
+        Eval::new(&mut self.store, &self.net.calcs, &frame).eval(code)
+    }
+
+    /// Records a run-time error of each rule through `node`, naming the match's facts.
+    pub(super) fn node_error(
+        &mut self,
+        node: NodeId,
+        index: CodeIndex,
+        error: &EvalError,
+        token: TokenId,
+        fact: Option<FactId>,
+    ) {
+        let mut frame = self.tokens.frame(token);
+        frame.extend(fact.map(Slot::Fact));
+        self.record_node_error(node, index, error, &frame);
+    }
+
+    /// Records a run-time error of each rule through `node`, naming the facts of `frame`.
+    pub(super) fn record_node_error(
+        &mut self,
+        node: NodeId,
+        index: CodeIndex,
+        error: &EvalError,
+        frame: &[Slot],
+    ) {
+        let facts: Vec<FactId> = frame
+            .iter()
+            .filter_map(|slot| match slot {
+                Slot::Fact(fact) => Some(*fact),
+                Slot::Value(_) => None,
+            })
+            .collect();
+        let users = self.net.nodes[node].users.clone();
+        for (rule, spans) in users {
+            let span = spans.get(index).copied().unwrap_or_default();
+            self.record_error(rule, span, error, &facts);
+        }
+    }
+}
