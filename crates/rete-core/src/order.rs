@@ -8,6 +8,8 @@
 use std::cmp::Ordering;
 
 use reckon_fact_store::{FactId, FactStore, Interner, Value};
+use reckon_rule_ir::Program;
+use reckon_rule_ir::ops::Cell;
 
 /// Compares two cells (`None` is missing).
 pub fn cmp_cells(a: Option<&Value>, b: Option<&Value>, interner: &Interner) -> Ordering {
@@ -78,9 +80,17 @@ fn scale(value: &Value) -> u32 {
     }
 }
 
-/// Compares two live facts of one type by their declared fields in declaration order, then
-/// by id. A fact that is not live orders after every live one.
-pub fn cmp_facts(store: &impl FactStore, a: FactId, b: FactId) -> Ordering {
+/// True when two cells are the same as written: equal in the canonical order, so `1`,
+/// `1.0` and `1.00` differ (unlike `==`). A change between such values must still reach
+/// what shows them.
+pub fn same_as_written(a: &Cell, b: &Cell, interner: &Interner) -> bool {
+    cmp_cells(a.as_ref(), b.as_ref(), interner).is_eq()
+}
+
+/// Compares two live facts of one type by their declared fields in declaration order,
+/// leaving out derived fields (what rules set must not change which of two activations
+/// comes first), then by id. A fact that is not live orders after every live one.
+pub fn cmp_facts(program: &Program, store: &impl FactStore, a: FactId, b: FactId) -> Ordering {
     if a == b {
         return Ordering::Equal;
     }
@@ -88,10 +98,13 @@ pub fn cmp_facts(store: &impl FactStore, a: FactId, b: FactId) -> Ordering {
         return store.contains(b).cmp(&store.contains(a)).then(a.cmp(&b));
     };
     let interner = store.interner();
+    let decl = program.fact(a.fact_type());
     x.fields
         .iter()
         .zip(&y.fields)
-        .map(|(x, y)| cmp_cells(x.as_ref(), y.as_ref(), interner))
+        .zip(&decl.fields)
+        .filter(|(_, field)| !field.derived)
+        .map(|((x, y), _)| cmp_cells(x.as_ref(), y.as_ref(), interner))
         .find(|ordering| *ordering != Ordering::Equal)
         .unwrap_or_else(|| x.fields.len().cmp(&y.fields.len()))
         .then_with(|| a.fact_type().cmp(&b.fact_type()))

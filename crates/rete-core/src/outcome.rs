@@ -19,55 +19,72 @@ pub struct Alert {
     pub facts: Vec<String>,
 }
 
-/// An alert as an evaluator keeps it during a run: the alert, and the ids of the facts it
-/// names, so that the result can show each fact as it is at the end of the run (truth
-/// maintenance makes that state independent of firing order, while the state at firing
-/// time is not); a fact gone by then is shown as it was when the alert fired.
+/// An event that names facts (an alert, a run-time error) as an evaluator keeps it during
+/// a run: the event, and the ids of the facts it names, so that the result can show each
+/// fact as it is at the end of the run (truth maintenance makes that state independent of
+/// firing order, while the state at the moment of the event is not); a fact gone by then
+/// is shown as it was at the event.
 #[derive(Debug, Clone)]
-pub(crate) struct Raised {
-    alert: Alert,
+pub(crate) struct Raised<E> {
+    event: E,
     ids: Vec<FactId>,
 }
 
-impl Raised {
-    /// An alert of `rule` naming the facts `ids`, as they are now.
+/// An event whose facts are shown as text.
+pub(crate) trait NamesFacts: Clone {
+    fn facts_mut(&mut self) -> &mut Vec<String>;
+}
+
+impl NamesFacts for Alert {
+    fn facts_mut(&mut self) -> &mut Vec<String> {
+        &mut self.facts
+    }
+}
+
+impl NamesFacts for RunError {
+    fn facts_mut(&mut self) -> &mut Vec<String> {
+        &mut self.facts
+    }
+}
+
+impl<E: NamesFacts> Raised<E> {
+    /// `event`, naming the facts `ids` as they are now.
     pub(crate) fn new(
         program: &Program,
         store: &impl FactStore,
-        rule: RuleId,
-        message: String,
+        mut event: E,
         ids: Vec<FactId>,
-    ) -> Raised {
-        let facts = ids
+    ) -> Raised<E> {
+        *event.facts_mut() = ids
             .iter()
             .map(|id| render_fact(program, store, *id))
             .collect();
-        Raised {
-            alert: Alert {
-                rule,
-                message,
-                facts,
-            },
-            ids,
-        }
+        Raised { event, ids }
     }
 
-    /// The same alert with another message.
-    pub(crate) fn with_message(&self, message: String) -> Raised {
-        let mut raised = self.clone();
-        raised.alert.message = message;
-        raised
+    /// The event as it was raised.
+    pub(crate) fn event(&self) -> &E {
+        &self.event
     }
 
-    /// The alert, with the facts still live shown as they are now.
-    pub(crate) fn finish(&self, program: &Program, store: &impl FactStore) -> Alert {
-        let mut alert = self.alert.clone();
-        for (shown, id) in alert.facts.iter_mut().zip(&self.ids) {
+    /// The event, with the facts still live shown as they are now.
+    pub(crate) fn finish(&self, program: &Program, store: &impl FactStore) -> E {
+        let mut event = self.event.clone();
+        for (shown, id) in event.facts_mut().iter_mut().zip(&self.ids) {
             if store.contains(*id) {
                 *shown = render_fact(program, store, *id);
             }
         }
-        alert
+        event
+    }
+}
+
+impl Raised<Alert> {
+    /// The same alert with another message.
+    pub(crate) fn with_message(&self, message: String) -> Raised<Alert> {
+        let mut raised = self.clone();
+        raised.event.message = message;
+        raised
     }
 }
 
@@ -80,7 +97,7 @@ pub struct RunError {
     pub span: Span,
     /// What went wrong.
     pub message: String,
-    /// The facts of the match, as [`render_fact`] shows them.
+    /// The facts of the match, as [`render_fact`] shows them, sorted.
     pub facts: Vec<String>,
 }
 
@@ -102,11 +119,17 @@ impl Outcome {
     pub(crate) fn collect(
         program: &Program,
         store: &impl FactStore,
-        raised: &[Raised],
-        mut errors: Vec<RunError>,
+        alerts: &[Raised<Alert>],
+        errors: &[Raised<RunError>],
         stopped: Option<RunError>,
     ) -> Outcome {
-        let mut alerts: Vec<Alert> = raised.iter().map(|r| r.finish(program, store)).collect();
+        let mut alerts: Vec<Alert> = alerts.iter().map(|r| r.finish(program, store)).collect();
+        let mut errors: Vec<RunError> = errors.iter().map(|r| r.finish(program, store)).collect();
+        // An error names the facts involved in a canonical order: the order evaluators meet
+        // them in depends on how conditions were arranged.
+        for error in &mut errors {
+            error.facts.sort();
+        }
         let mut facts = Vec::new();
         let fact_types = (0..program.facts.len()).filter_map(FactTypeId::from_index);
         for fact_type in fact_types {

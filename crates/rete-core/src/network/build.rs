@@ -150,8 +150,7 @@ impl Builder<'_> {
                     grouping
                         .aggregates
                         .iter()
-                        .filter(|a| a.value.is_some())
-                        .map(|a| a.span),
+                        .filter_map(|a| a.value.as_ref().map(|value| value.span)),
                 )
                 .collect();
             let kind = NodeKind::Group(Group { keys, aggregates });

@@ -56,13 +56,10 @@ pub(super) struct MemberFact {
 }
 
 impl<S: FactStore> Oracle<'_, S> {
-    /// The effects of `act`'s actions, in the rule's order: all of them when `firing`,
-    /// else only the truth-maintained ones (emits and sets). The first failure stops it.
-    pub(super) fn effects(
-        &mut self,
-        act: &Activation,
-        firing: bool,
-    ) -> Result<Vec<Effect>, Failure> {
+    /// The effects of `act`'s actions, in the rule's order. Every action is evaluated, also
+    /// when only the truth-maintained ones (emits and sets) are wanted, so that whether an
+    /// activation fails depends only on its match. The first failure stops it.
+    pub(super) fn effects(&mut self, act: &Activation) -> Result<Vec<Effect>, Failure> {
         let rule = self.rule(act.rule);
         let mut effects = Vec::new();
         for (index, action) in rule.actions.iter().enumerate() {
@@ -111,7 +108,7 @@ impl<S: FactStore> Oracle<'_, S> {
                         });
                     }
                 }
-                Action::Alert { message: text, .. } if firing => {
+                Action::Alert { message: text, .. } => {
                     let message = self.eval(text, &act.env)?;
                     let why = match message {
                         None => "the alert's text is missing: a value in it is missing",
@@ -127,7 +124,7 @@ impl<S: FactStore> Oracle<'_, S> {
                     binding,
                     fields,
                     span,
-                } if firing => {
+                } => {
                     let fact = self.input_target(act, *binding, "update", *span)?;
                     let mut values = Vec::with_capacity(fields.len());
                     for (field, expr) in fields {
@@ -139,11 +136,10 @@ impl<S: FactStore> Oracle<'_, S> {
                         span: *span,
                     });
                 }
-                Action::Retract { binding, span } if firing => {
+                Action::Retract { binding, span } => {
                     let fact = self.input_target(act, *binding, "retract", *span)?;
                     effects.push(Effect::Retract { fact });
                 }
-                Action::Alert { .. } | Action::Update { .. } | Action::Retract { .. } => {}
             }
         }
         Ok(effects)
@@ -213,7 +209,7 @@ impl<S: FactStore> Oracle<'_, S> {
             }
             members.push((identity, env));
         }
-        members.sort_by(|(a, _), (b, _)| cmp_parts(&*self.store, a, b));
+        members.sort_by(|(a, _), (b, _)| cmp_parts(self.program, &*self.store, a, b));
         members
     }
 }

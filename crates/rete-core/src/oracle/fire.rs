@@ -20,7 +20,7 @@ use super::actions::Effect;
 use super::eval::Failure;
 use super::key::{same_parts, unversioned};
 use super::{Activation, Fired, Oracle};
-use crate::outcome::{Raised, RunError};
+use crate::outcome::{Alert, Raised, RunError};
 
 impl<S: FactStore> Oracle<'_, S> {
     /// Runs until no activation is pending, or a loop error stops the run.
@@ -87,14 +87,13 @@ impl<S: FactStore> Oracle<'_, S> {
     }
 
     fn fire(&mut self, activation: &Activation) {
-        let effects = match self.effects(activation, true) {
+        let effects = match self.effects(activation) {
             Ok(effects) => effects,
             Err(failure) => {
                 self.record_error(activation.rule, failure, activation.key.clone());
                 self.fired.push(Fired {
                     rule: activation.rule,
                     key: activation.key.clone(),
-                    succeeded: false,
                 });
                 return;
             }
@@ -102,18 +101,16 @@ impl<S: FactStore> Oracle<'_, S> {
         self.fired.push(Fired {
             rule: activation.rule,
             key: activation.key.clone(),
-            succeeded: true,
         });
         // An alert names the facts as they were when the activation fired, before any of
         // its actions changed them.
         let ids = self.key_fact_ids(&activation.key);
-        let snapshot = Raised::new(
-            self.program,
-            &*self.store,
-            activation.rule,
-            String::new(),
-            ids,
-        );
+        let alert = Alert {
+            rule: activation.rule,
+            message: String::new(),
+            facts: Vec::new(),
+        };
+        let snapshot = Raised::new(self.program, &*self.store, alert, ids);
         for effect in effects {
             match effect {
                 Effect::Alert { message } => {

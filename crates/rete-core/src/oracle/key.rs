@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 
 use reckon_fact_store::{Decimal, FactId, FactStore, Interner, Value};
 use reckon_rule_ir::ops::Cell;
-use reckon_rule_ir::{Rule, RuleId};
+use reckon_rule_ir::{Program, Rule, RuleId};
 
 use super::{Activation, Bound, Env, Oracle};
 use crate::order::{cmp_cells, cmp_facts, cmp_values};
@@ -81,10 +81,17 @@ pub(super) fn same_parts(a: &[KeyPart], b: &[KeyPart], interner: &Interner) -> b
 
 /// Orders two keys of one rule part by part: facts in the canonical order of their
 /// contents, indices by number, values canonically.
-pub(super) fn cmp_parts(store: &impl FactStore, a: &[KeyPart], b: &[KeyPart]) -> Ordering {
+pub(super) fn cmp_parts(
+    program: &Program,
+    store: &impl FactStore,
+    a: &[KeyPart],
+    b: &[KeyPart],
+) -> Ordering {
     for pair in a.iter().zip(b) {
         let ordering = match pair {
-            (KeyPart::Fact { id: x, .. }, KeyPart::Fact { id: y, .. }) => cmp_facts(store, *x, *y),
+            (KeyPart::Fact { id: x, .. }, KeyPart::Fact { id: y, .. }) => {
+                cmp_facts(program, store, *x, *y)
+            }
             (KeyPart::Index(x), KeyPart::Index(y)) => x.cmp(y),
             (KeyPart::Value(x), KeyPart::Value(y)) => {
                 cmp_cells(x.as_ref(), y.as_ref(), store.interner())
@@ -175,7 +182,7 @@ impl<'p, S: FactStore> Oracle<'p, S> {
             .cmp(&y.stratum)
             .then(y.priority.cmp(&x.priority))
             .then(a.rule.cmp(&b.rule))
-            .then_with(|| cmp_parts(&*self.store, &a.key, &b.key))
+            .then_with(|| cmp_parts(self.program, &*self.store, &a.key, &b.key))
     }
 
     /// True when the activation `(rule, key)` is `activation`.

@@ -22,7 +22,7 @@ use super::eval::{Failure, counted};
 use super::key::{KeyPart, same_parts};
 use super::{Activation, Bound, Env, Oracle};
 use crate::order::cmp_cells;
-use crate::outcome::RunError;
+use crate::outcome::{Raised, RunError};
 
 impl<'p, S: FactStore> Oracle<'p, S> {
     /// Every activation of every rule in the current state.
@@ -395,7 +395,8 @@ impl<'p, S: FactStore> Oracle<'p, S> {
     /// Records a run-time error once per (rule, span, message, key).
     pub(super) fn record_error(&mut self, rule: RuleId, failure: Failure, parts: Vec<KeyPart>) {
         let interner = self.store.interner();
-        let known = self.errors.iter().any(|(key, error)| {
+        let known = self.errors.iter().any(|(key, raised)| {
+            let error = raised.event();
             error.rule == rule
                 && error.span == failure.span
                 && error.message == failure.message
@@ -408,8 +409,10 @@ impl<'p, S: FactStore> Oracle<'p, S> {
             rule,
             span: failure.span,
             message: failure.message,
-            facts: self.render_parts(&parts),
+            facts: Vec::new(),
         };
-        self.errors.push((parts, error));
+        let ids = self.key_fact_ids(&parts);
+        let raised = Raised::new(self.program, &*self.store, error, ids);
+        self.errors.push((parts, raised));
     }
 }

@@ -29,7 +29,7 @@ use reckon_rule_ir::ops::Cell;
 use reckon_rule_ir::{BindingId, Program, Rule, RuleId};
 
 use crate::options::RunOptions;
-use crate::outcome::{Outcome, Raised, RunError};
+use crate::outcome::{Alert, Outcome, Raised, RunError};
 use key::KeyPart;
 
 /// Runs `program` over the facts in `store` to its fixpoint, as `docs/semantics.md`
@@ -45,8 +45,8 @@ pub fn run<S: FactStore>(program: &Program, store: &mut S, options: &RunOptions)
         stopped,
         ..
     } = oracle;
-    let errors = errors.into_iter().map(|(_, error)| error).collect();
-    Outcome::collect(program, store, &alerts, errors, stopped)
+    let errors: Vec<_> = errors.into_iter().map(|(_, error)| error).collect();
+    Outcome::collect(program, store, &alerts, &errors, stopped)
 }
 
 /// What one binding of a rule holds in a match.
@@ -111,9 +111,6 @@ struct Activation {
 struct Fired {
     rule: RuleId,
     key: Vec<KeyPart>,
-    /// False when evaluating its actions failed at firing: it then did nothing, and has no
-    /// emitted facts or set fields for as long as it matches.
-    succeeded: bool,
 }
 
 /// What identifies an emitted fact: the activation, which emit of the rule, and for a
@@ -157,10 +154,10 @@ struct Oracle<'p, S: FactStore> {
     overlays: Vec<Overlay>,
     /// How many times each activation key, versions ignored, has fired.
     firings: Vec<(RuleId, Vec<KeyPart>, u32)>,
-    alerts: Vec<Raised>,
+    alerts: Vec<Raised<Alert>>,
     /// Run-time errors, each with the key parts that identify it beside rule, span and
     /// message (so an error is recorded once however often it is met).
-    errors: Vec<(Vec<KeyPart>, RunError)>,
+    errors: Vec<(Vec<KeyPart>, Raised<RunError>)>,
     stopped: Option<RunError>,
 }
 

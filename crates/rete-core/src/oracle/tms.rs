@@ -89,14 +89,14 @@ impl<S: FactStore> Oracle<'_, S> {
             .filter(|activation| {
                 self.fired
                     .iter()
-                    .any(|fired| fired.succeeded && self.is(activation, fired.rule, &fired.key))
+                    .any(|fired| self.is(activation, fired.rule, &fired.key))
             })
             .collect();
         live.sort_by(|a, b| self.agenda_cmp(a, b));
         let mut facts = Vec::new();
         let mut fields = Vec::new();
         for (position, activation) in live.iter().enumerate() {
-            let effects = match self.effects(activation, false) {
+            let effects = match self.effects(activation) {
                 Ok(effects) => effects,
                 Err(failure) => {
                     self.record_error(activation.rule, failure, activation.key.clone());

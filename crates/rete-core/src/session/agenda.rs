@@ -33,11 +33,13 @@ impl<S: FactStore> Session<S> {
         loop {
             let (&bucket, acts) = self.agenda.buckets.iter_mut().next()?;
             let picked = if self.net.stateful {
-                acts.retain(|act| self.tms.is_pending(*act));
+                acts.retain(|act| self.tms.is_pending(*act, bucket.2));
                 let mut best = None;
                 for index in 0..acts.len() {
                     if best.is_none_or(|b: usize| {
-                        self.tms.cmp_keys(&self.store, acts[index], acts[b]).is_lt()
+                        self.tms
+                            .cmp_keys(&self.program, &self.store, acts[index], acts[b])
+                            .is_lt()
                     }) {
                         best = Some(index);
                     }
@@ -47,7 +49,7 @@ impl<S: FactStore> Session<S> {
                 // Any order will do: take from the end, dropping what is no longer pending.
                 let mut found = None;
                 while let Some(act) = acts.pop() {
-                    if self.tms.is_pending(act) {
+                    if self.tms.is_pending(act, bucket.2) {
                         found = Some(act);
                         break;
                     }

@@ -14,6 +14,7 @@ use super::tokens::{Item, TokenId};
 use crate::aggregate;
 use crate::compile::{Code, Slot};
 use crate::network::{NodeId, NodeKind};
+use crate::order::same_as_written;
 
 /// What a node remembers.
 #[derive(Debug, Default)]
@@ -356,8 +357,10 @@ impl<S: FactStore> Session<S> {
         let result = self.fold_accumulate(node, token, op, has_value, value_index, &facts);
         let value = match result {
             Ok(value) => value,
-            Err((index, error)) => {
-                self.node_error(node, index, &error, token, None);
+            Err(errors) => {
+                for (index, error, fact) in errors {
+                    self.node_error(node, index, &error, token, fact);
+                }
                 self.remove_children_at(node, token);
                 return;
             }
@@ -370,7 +373,9 @@ impl<S: FactStore> Session<S> {
             .copied()
             .find(|child| self.tokens.get(*child).node == node);
         if let Some(child) = current {
-            if matches!(&self.tokens.get(child).item, Item::Value(old) if *old == value) {
+            let interner = self.store.interner();
+            if matches!(&self.tokens.get(child).item, Item::Value(old) if same_as_written(old, &value, interner))
+            {
                 return;
             }
             self.remove_token(child);
@@ -378,6 +383,8 @@ impl<S: FactStore> Session<S> {
         self.add_child(node, token, Item::Value(value));
     }
 
+    /// Folds an accumulation over `facts`. Every fact's value is evaluated (each failure is
+    /// an error naming the match and that fact); the default only when nothing is folded.
     fn fold_accumulate(
         &mut self,
         node: NodeId,
@@ -386,27 +393,38 @@ impl<S: FactStore> Session<S> {
         has_value: bool,
         value_index: usize,
         facts: &[FactId],
-    ) -> Result<reckon_rule_ir::ops::Cell, (CodeIndex, EvalError)> {
+    ) -> Result<reckon_rule_ir::ops::Cell, Vec<AccumulateError>> {
+        let mut values = Vec::with_capacity(facts.len());
+        if has_value {
+            let code = self.code(node, value_index);
+            let mut errors = Vec::new();
+            for fact in facts {
+                match self.eval_at(token, Some(*fact), &code) {
+                    Ok(value) => values.push(value),
+                    Err(error) => errors.push((value_index, error, Some(*fact))),
+                }
+            }
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+        }
+        let folded = match has_value {
+            true => values.iter().any(Option::is_some),
+            false => !facts.is_empty(),
+        };
         let default_index = value_index + usize::from(has_value);
         let default = match self.join_default(node) {
-            Some(code) => Some(
+            Some(code) if !folded => Some(
                 self.eval_at(token, None, &code)
-                    .map_err(|e| (default_index, e))?,
+                    .map_err(|e| vec![(default_index, e, None)])?,
             ),
-            None => None,
+            _ => None,
         };
-        if !has_value {
-            return aggregate::count_all(facts.len(), default).map_err(|e| (value_index, e));
-        }
-        let code = self.code(node, value_index);
-        let mut values = Vec::with_capacity(facts.len());
-        for fact in facts {
-            values.push(
-                self.eval_at(token, Some(*fact), &code)
-                    .map_err(|e| (value_index, e))?,
-            );
-        }
-        aggregate::fold(op, values, default, self.store.interner()).map_err(|e| (value_index, e))
+        let result = match has_value {
+            false => aggregate::count_all(facts.len(), default),
+            true => aggregate::fold(op, values, default, self.store.interner()),
+        };
+        result.map_err(|e| vec![(value_index, e, None)])
     }
 
     fn join_default(&self, node: NodeId) -> Option<Code> {
@@ -521,6 +539,10 @@ impl<S: FactStore> Session<S> {
         self.versions.get(&fact).copied().unwrap_or(0)
     }
 }
+
+/// An accumulation's failure: which of the node's codes, what went wrong, and the fact
+/// whose value it was (none for the default or the fold).
+type AccumulateError = (CodeIndex, EvalError, Option<FactId>);
 
 /// A node's kind without its data, to match on while the session is borrowed mutably.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

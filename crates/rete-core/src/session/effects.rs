@@ -17,7 +17,7 @@ use super::fire::{ActId, cmp_atoms};
 use super::tokens::{Item, KeyAtom, TokenId};
 use crate::compile::{Code, Eval, Slot};
 use crate::network::{ActionCode, NodeId};
-use crate::order::cmp_cells;
+use crate::order::{cmp_cells, same_as_written};
 
 /// Which emitted fact: the emit's position among the rule's actions, and for a per-member
 /// emit the member's facts.
@@ -52,10 +52,10 @@ type Failure = (Span, String);
 type MemberFields = (Vec<KeyAtom>, Vec<(FieldId, Cell)>);
 
 impl<S: FactStore> Session<S> {
-    /// What the activation should make now, from its match: when `firing`, every action;
-    /// otherwise (a fired activation brought up to date) only the truth-maintained emits
-    /// and sets.
-    pub(super) fn desired(&mut self, act: ActId, firing: bool) -> Result<Desired, Failure> {
+    /// What the activation should make now, from its match. Every action is evaluated, also
+    /// when a fired activation is only brought up to date (and only its emits and sets are
+    /// used), so that whether it fails depends only on its match.
+    pub(super) fn desired(&mut self, act: ActId) -> Result<Desired, Failure> {
         let activation = self.tms.get(act).expect("a live activation");
         let (rule, token) = (
             activation.key.rule,
@@ -67,10 +67,6 @@ impl<S: FactStore> Session<S> {
         let mut desired = Desired::default();
         for index in 0..self.net.rules[rule.index()].actions.len() {
             let action = &self.net.rules[rule.index()].actions[index];
-            let maintained = matches!(action, ActionCode::Emit { .. } | ActionCode::Set { .. });
-            if !firing && !maintained {
-                continue;
-            }
             match action {
                 ActionCode::Emit {
                     fact_type,
@@ -232,7 +228,7 @@ impl<S: FactStore> Session<S> {
             member_frame.extend(frame.iter().cloned());
             members.push((atoms, member_frame));
         }
-        members.sort_by(|a, b| cmp_atoms(&self.store, &a.0, &b.0));
+        members.sort_by(|a, b| cmp_atoms(&self.program, &self.store, &a.0, &b.0));
         let shares = self.shares(fields, &members)?;
         let mut out = Vec::with_capacity(members.len());
         for (index, (atoms, member_frame)) in members.iter().enumerate() {
@@ -329,7 +325,8 @@ impl<S: FactStore> Session<S> {
                 Some(fact) if self.store.contains(fact) => {
                     for (index, value) in fields.into_iter().enumerate() {
                         let field = FieldId::from_index(index).expect("a declared field");
-                        if self.store.get_field(fact, field).ok().flatten() != value {
+                        let old = self.store.get_field(fact, field).ok().flatten();
+                        if !same_as_written(&old, &value, self.store.interner()) {
                             let _ = self.store.update(fact, field, value);
                             self.modify(fact, field);
                         }
@@ -392,7 +389,8 @@ impl<S: FactStore> Session<S> {
             return;
         }
         let value = winner.flatten();
-        if self.store.get_field(fact, field).ok().flatten() != value {
+        let old = self.store.get_field(fact, field).ok().flatten();
+        if !same_as_written(&old, &value, self.store.interner()) {
             let _ = self.store.update(fact, field, value);
             self.modify(fact, field);
         }
@@ -416,7 +414,7 @@ impl<S: FactStore> Session<S> {
             .min_by(|(a, _), (b, _)| {
                 order(*a)
                     .cmp(&order(*b))
-                    .then_with(|| self.tms.cmp_keys(&self.store, *a, *b))
+                    .then_with(|| self.tms.cmp_keys(&self.program, &self.store, *a, *b))
             })
             .map(|(_, value)| value.clone())
     }

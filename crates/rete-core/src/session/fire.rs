@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use reckon_fact_store::{FactId, FactStore, FieldId};
 use reckon_rule_ir::ops::{Cell, EvalError};
-use reckon_rule_ir::{RuleId, Span};
+use reckon_rule_ir::{Program, RuleId, Span};
 
 use super::Session;
 use super::beta::Stale;
@@ -21,7 +21,7 @@ use super::tokens::{KeyAtom, TokenId};
 use crate::network::{NodeId, NodeKind};
 use crate::order::cmp_facts;
 
-use crate::outcome::{Raised, RunError, render_fact};
+use crate::outcome::{Alert, Raised, RunError, render_fact};
 
 /// An activation's index in [`Tms`].
 pub(crate) type ActId = usize;
@@ -60,8 +60,10 @@ pub(crate) struct Tms {
 
 impl Tms {
     /// True when the activation exists, has a token and has not fired.
-    pub(crate) fn is_pending(&self, act: ActId) -> bool {
-        matches!(self.acts.get(act), Some(Some(a)) if !a.fired && a.token.is_some())
+    /// True when `act` is a pending activation of `rule`. (An activation's place is reused
+    /// once it is gone, so an agenda entry may outlive it and name another rule's.)
+    pub(crate) fn is_pending(&self, act: ActId, rule: RuleId) -> bool {
+        matches!(self.acts.get(act), Some(Some(a)) if !a.fired && a.token.is_some() && a.key.rule == rule)
     }
 
     pub(crate) fn get(&self, act: ActId) -> Option<&Activation> {
@@ -70,11 +72,17 @@ impl Tms {
 
     /// Compares two activations of one rule by their keys: facts canonically, then element
     /// indices and group keys.
-    pub(crate) fn cmp_keys(&self, store: &impl FactStore, a: ActId, b: ActId) -> Ordering {
+    pub(crate) fn cmp_keys(
+        &self,
+        program: &Program,
+        store: &impl FactStore,
+        a: ActId,
+        b: ActId,
+    ) -> Ordering {
         let (Some(a), Some(b)) = (self.get(a), self.get(b)) else {
             return Ordering::Equal;
         };
-        cmp_atoms(store, &a.key.atoms, &b.key.atoms)
+        cmp_atoms(program, store, &a.key.atoms, &b.key.atoms)
     }
 
     fn remove(&mut self, act: ActId) {
@@ -90,11 +98,16 @@ impl Tms {
 
 /// Compares activation keys: facts in canonical order, indices by number, group key values
 /// canonically.
-pub(crate) fn cmp_atoms(store: &impl FactStore, a: &[KeyAtom], b: &[KeyAtom]) -> Ordering {
+pub(crate) fn cmp_atoms(
+    program: &Program,
+    store: &impl FactStore,
+    a: &[KeyAtom],
+    b: &[KeyAtom],
+) -> Ordering {
     for (x, y) in a.iter().zip(b) {
         let ordering = match (x, y) {
             (KeyAtom::Fact(x, xv), KeyAtom::Fact(y, yv)) => {
-                cmp_facts(store, *x, *y).then(xv.cmp(yv))
+                cmp_facts(program, store, *x, *y).then(xv.cmp(yv))
             }
             (KeyAtom::Index(x), KeyAtom::Index(y)) => x.cmp(y),
             (KeyAtom::Value(x), KeyAtom::Value(y)) => cmp_hash_keys(x, y, store.interner()),
@@ -249,11 +262,16 @@ impl<S: FactStore> Session<S> {
             });
             return;
         }
-        match self.desired(act, true) {
+        match self.desired(act) {
             Ok(desired) => {
                 for message in desired.alerts {
                     let ids = self.key_facts_ids(&key.atoms);
-                    let raised = Raised::new(&self.program, &self.store, key.rule, message, ids);
+                    let alert = Alert {
+                        rule: key.rule,
+                        message,
+                        facts: Vec::new(),
+                    };
+                    let raised = Raised::new(&self.program, &self.store, alert, ids);
                     self.alerts.push(raised);
                 }
                 self.reconcile(act, desired.emits, desired.sets);
@@ -276,7 +294,7 @@ impl<S: FactStore> Session<S> {
 
     /// Brings what a fired activation made up to date with its match.
     fn update_effects(&mut self, act: ActId) {
-        match self.desired(act, false) {
+        match self.desired(act) {
             Ok(desired) => self.reconcile(act, desired.emits, desired.sets),
             Err((span, error)) => {
                 let Some(activation) = self.tms.get(act) else {
@@ -321,16 +339,21 @@ impl<S: FactStore> Session<S> {
         message: String,
         facts: &[FactId],
     ) {
-        let facts = facts
-            .iter()
-            .map(|fact| render_fact(&self.program, &self.store, *fact))
-            .collect();
-        self.errors.push(RunError {
+        // The same error is met again each time its match is re-evaluated: keep it once.
+        if !self
+            .error_keys
+            .insert((rule, span, message.clone(), facts.to_vec()))
+        {
+            return;
+        }
+        let error = RunError {
             rule,
             span,
             message,
-            facts,
-        });
+            facts: Vec::new(),
+        };
+        let raised = Raised::new(&self.program, &self.store, error, facts.to_vec());
+        self.errors.push(raised);
     }
 
     fn key_facts_ids(&self, atoms: &[KeyAtom]) -> Vec<FactId> {

@@ -104,10 +104,10 @@ impl<S: FactStore> Session<S> {
                 return;
             }
         };
+        // Re-made even when keys and aggregates stay the same: the members changed, and the
+        // rule's later conditions and actions may read them (a fact key's fields, a
+        // per-member emit).
         if let Some(token) = current {
-            if matches!(&self.tokens.get(token).item, Item::Group(item) if item.frame == frame) {
-                return;
-            }
             self.remove_token(token);
         }
         let item = Item::Group(Box::new(GroupItem {
@@ -207,14 +207,20 @@ impl<S: FactStore> Session<S> {
             let result = match value {
                 None => aggregate::count_all(members.len(), None),
                 Some(code) => {
+                    // Every member's value is evaluated, each failure an error of its own.
                     let mut values = Vec::with_capacity(frames.len());
+                    let mut failed = false;
                     for frame in &frames {
-                        let value = Eval::new(&mut self.store, &self.net.calcs, frame)
-                            .eval(code)
-                            .map_err(|error| {
-                                self.record_node_error(node, code_index, &error, frame)
-                            })?;
-                        values.push(value);
+                        match Eval::new(&mut self.store, &self.net.calcs, frame).eval(code) {
+                            Ok(value) => values.push(value),
+                            Err(error) => {
+                                self.record_node_error(node, code_index, &error, frame);
+                                failed = true;
+                            }
+                        }
+                    }
+                    if failed {
+                        return Err(());
                     }
                     aggregate::fold(*op, values, None, self.store.interner())
                 }
@@ -222,7 +228,13 @@ impl<S: FactStore> Session<S> {
             match result {
                 Ok(value) => out.push(Slot::Value(value)),
                 Err(error) => {
-                    self.record_node_error(node, code_index, &error, &frames[0]);
+                    // A fold that fails names the group's fact keys.
+                    let keys: Vec<Slot> = key_slots
+                        .iter()
+                        .flatten()
+                        .map(|slot| frames[0][usize::from(*slot)].clone())
+                        .collect();
+                    self.record_node_error(node, code_index, &error, &keys);
                     return Err(());
                 }
             }

@@ -28,11 +28,12 @@ mod tokens;
 use std::collections::{HashMap, HashSet};
 
 use reckon_fact_store::{FactId, FactStore, FactTypeId, FieldId, StoreError, Value};
-use reckon_rule_ir::Program;
+use reckon_rule_ir::{Program, RuleId, Span};
 
 use crate::network::{BuildError, MemoryId, Network, NodeId};
 use crate::options::RunOptions;
-use crate::outcome::{Outcome, Raised, RunError};
+use crate::order::same_as_written;
+use crate::outcome::{Alert, Outcome, Raised, RunError};
 use agenda::Agenda;
 use beta::NodeState;
 use fire::Tms;
@@ -58,8 +59,10 @@ pub struct Session<S: FactStore> {
     tms: Tms,
     supports: effects::Supports,
     agenda: Agenda,
-    alerts: Vec<Raised>,
-    errors: Vec<RunError>,
+    alerts: Vec<Raised<Alert>>,
+    errors: Vec<Raised<RunError>>,
+    /// What identifies each error recorded: rule, span, message and facts.
+    error_keys: HashSet<(RuleId, Span, String, Vec<FactId>)>,
     stopped: Option<RunError>,
     /// How many times each node was activated, for seeing how much work a change causes.
     activity: Vec<u64>,
@@ -88,6 +91,7 @@ impl<S: FactStore> Session<S> {
             agenda: Agenda::default(),
             alerts: Vec::new(),
             errors: Vec::new(),
+            error_keys: HashSet::new(),
             stopped: None,
         };
         session.pass_on(0, ROOT_TOKEN);
@@ -122,7 +126,8 @@ impl<S: FactStore> Session<S> {
         value: Option<Value>,
     ) -> Result<(), StoreError> {
         let old = self.store.update(fact, field, value.clone())?;
-        if old != value {
+        // Compared as written (`1.0` is not `1` here): results show the scale.
+        if !same_as_written(&old, &value, self.store.interner()) {
             self.modify(fact, field);
         }
         Ok(())
@@ -157,7 +162,7 @@ impl<S: FactStore> Session<S> {
             &self.program,
             &self.store,
             &self.alerts,
-            self.errors.clone(),
+            &self.errors,
             self.stopped.clone(),
         )
     }

@@ -334,7 +334,7 @@ impl Gen<'_, '_> {
         scope.retain(|item| item.slot.is_none_or(|slot| !set.contains(&slot)));
         for plan in plans {
             let line = match plan {
-                Plan::Emit(fact, member) => self.emit(&scope, fact, member),
+                Plan::Emit(fact, member) => self.emit(&scope, fact, member, &set),
                 Plan::Set(binding, fact, field) => {
                     let ty = self.types[fact].fields[field].ty.clone();
                     let value = self.expr(&scope, &ty, 1);
@@ -405,11 +405,24 @@ impl Gen<'_, '_> {
         Plan::Set(binding, fact, field)
     }
 
-    fn emit(&mut self, scope: &[Item], fact: usize, member: Option<(String, usize)>) -> String {
+    /// An emit whose values read `scope` (and a per-member emit's member), never a field
+    /// the rule sets (`set`).
+    fn emit(
+        &mut self,
+        scope: &[Item],
+        fact: usize,
+        member: Option<(String, usize)>,
+        set: &[(usize, usize)],
+    ) -> String {
         let mut scope = scope.to_vec();
         let mut head = format!("  emit {}", self.types[fact].name);
         if let Some((binding, member_fact)) = &member {
-            scope.extend(self.fields(binding, *member_fact, false));
+            let fields = self.fields(binding, *member_fact, false);
+            scope.extend(
+                fields
+                    .into_iter()
+                    .filter(|item| item.slot.is_none_or(|slot| !set.contains(&slot))),
+            );
             head.push_str(&format!(" for each ({binding})"));
         }
         let mut values = Vec::new();
