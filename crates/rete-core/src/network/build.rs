@@ -223,10 +223,14 @@ impl Builder<'_> {
                 let (join, spans) = self.join(rule, pattern, scope)?;
                 let kind = match &pattern.next {
                     Some(next) => {
-                        let declared = self.compiler.program.fact(pattern.fact_type).fields.len();
-                        let all = (0..declared).filter_map(reckon_fact_store::FieldId::from_index);
+                        // Ties go by the input fields: a rule setting a derived field of
+                        // the successor must not move it in its own sequence.
+                        let fields = &self.compiler.program.fact(pattern.fact_type).fields;
+                        let inputs = (0..fields.len())
+                            .filter(|&f| !fields[f].derived)
+                            .filter_map(reckon_fact_store::FieldId::from_index);
                         let mut order = Vec::new();
-                        for field in next.order.iter().copied().chain(all) {
+                        for field in next.order.iter().copied().chain(inputs) {
                             let default = self.compiler.default_of(pattern.fact_type, field)?;
                             order.push((field, default));
                         }

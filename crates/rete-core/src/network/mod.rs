@@ -137,8 +137,8 @@ pub(crate) struct Next {
     pub(crate) join: Join,
     /// The frame position of the fact whose successor is matched.
     pub(crate) after: u16,
-    /// The order of the sequence: the `by` fields, then every declared field in
-    /// declaration order, each with the default it reads as when the fact lacks it (ties
+    /// The order of the sequence: the `by` fields, then every input (not derived) field
+    /// in declaration order, each with the default it reads as when the fact lacks it (ties
     /// go by fact id).
     pub(crate) order: Vec<(FieldId, Option<reckon_fact_store::Value>)>,
 }

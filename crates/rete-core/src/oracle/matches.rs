@@ -256,13 +256,15 @@ impl<'p, S: FactStore> Oracle<'p, S> {
         Some(best)
     }
 
-    /// The order of a `next` sequence: the `by` fields, then every declared field in
-    /// declaration order, then the fact id; fields as rules read them (defaults applied),
-    /// a missing value first.
+    /// The order of a `next` sequence: the `by` fields, then every input (not derived)
+    /// field in declaration order, then the fact id; fields as rules read them (defaults
+    /// applied), a missing value first.
     fn cmp_in_sequence(&mut self, a: FactId, b: FactId, by: &[FieldId]) -> Ordering {
-        let declared = self.program.fact(a.fact_type()).fields.len();
-        let all = (0..declared).filter_map(FieldId::from_index);
-        for field in by.iter().copied().chain(all) {
+        let fields = &self.program.fact(a.fact_type()).fields;
+        let inputs = (0..fields.len())
+            .filter(|&f| !fields[f].derived)
+            .filter_map(FieldId::from_index);
+        for field in by.iter().copied().chain(inputs) {
             let (x, y) = (self.read(a, field), self.read(b, field));
             let ordering = cmp_cells(x.as_ref(), y.as_ref(), self.store.interner());
             if ordering != Ordering::Equal {

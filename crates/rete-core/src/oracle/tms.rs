@@ -8,7 +8,8 @@
 //! activation emits any more, update the others in place (keeping their identity), insert
 //! new ones; give each set field the value of its winner (highest priority, then least in
 //! agenda order), and a field no activation sets any more the value it had underneath.
-//! Rounds repeat until one changes nothing.
+//! Rounds repeat until one changes nothing. Each round starts with no run-time errors and
+//! meets those of its state, so the errors of a run are those of its final state.
 //!
 //! A program whose derived values keep changing (two rules setting fields from each other
 //! in a circle) never settles: after `max_firings_per_key` rounds more than there are fired
@@ -23,8 +24,9 @@ use reckon_rule_ir::{RuleId, Span};
 
 use super::actions::Effect;
 use super::eval::Failure;
-use super::key::{KeyPart, same_cell, same_parts};
+use super::key::{KeyPart, same_parts};
 use super::{Activation, EmitId, Emitted, Oracle, Overlay};
+use crate::order::same_as_written;
 use crate::outcome::RunError;
 
 /// A derived fact that a fired activation emits now.
@@ -55,6 +57,8 @@ impl<S: FactStore> Oracle<'_, S> {
     pub(super) fn settle(&mut self) -> Result<Vec<Activation>, RunError> {
         let mut rounds: usize = 0;
         loop {
+            // Errors are those of the state: each round meets again the ones that stand.
+            self.errors.clear();
             let activations = self.activations();
             let interner = self.store.interner();
             let before = self.fired.len();
@@ -291,8 +295,9 @@ impl<S: FactStore> Oracle<'_, S> {
         self.write_store(fact, field, value)
     }
 
-    /// Writes a field, and returns whether its stored value changed (the store widens an
-    /// int given for a decimal field, so the value is compared as stored).
+    /// Writes a field, and returns whether its stored value changed as written (`1.50`
+    /// replacing `1.5` is a change: results show the scale; and the store widens an int
+    /// given for a decimal field, so the value is compared as stored).
     fn write_store(
         &mut self,
         fact: FactId,
@@ -300,12 +305,12 @@ impl<S: FactStore> Oracle<'_, S> {
         value: Cell,
     ) -> Result<bool, StoreError> {
         let before = self.store.get_field(fact, field)?;
-        if same_cell(&before, &value, self.store.interner()) {
+        if same_as_written(&before, &value, self.store.interner()) {
             return Ok(false);
         }
         self.store.update(fact, field, value)?;
         let after = self.store.get_field(fact, field)?;
-        Ok(!same_cell(&before, &after, self.store.interner()))
+        Ok(!same_as_written(&before, &after, self.store.interner()))
     }
 
     /// Records a refusal of the store to take an emitted fact's values.

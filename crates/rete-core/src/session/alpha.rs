@@ -6,6 +6,7 @@
 use reckon_fact_store::{FactId, FactStore, FieldId};
 
 use super::Session;
+use super::errors::Basis;
 use crate::compile::{Eval, Slot};
 
 impl<S: FactStore> Session<S> {
@@ -25,6 +26,7 @@ impl<S: FactStore> Session<S> {
 
     /// Takes a fact out of the network (before the store forgets it).
     pub(super) fn retract_fact(&mut self, fact: FactId) {
+        self.errors.fall(&Basis::Fact(fact));
         let memories = self.net.types[fact.fact_type().index()].memories.clone();
         for memory in memories {
             if self.members[memory].remove(&fact) {
@@ -87,6 +89,7 @@ impl<S: FactStore> Session<S> {
     /// The shared tests of the fact's type that it passes. A test that fails to evaluate
     /// does not pass, and is a run-time error of each rule that makes it, naming the fact.
     fn passing_tests(&mut self, fact: FactId) -> Vec<usize> {
+        self.errors.fall(&Basis::Fact(fact));
         let tests = self.net.types[fact.fact_type().index()].tests.clone();
         let frame = [Slot::Fact(fact)];
         let mut passing = Vec::new();
@@ -99,7 +102,7 @@ impl<S: FactStore> Session<S> {
                 Err(error) => {
                     let users = self.net.tests[test].users.clone();
                     for (rule, span) in users {
-                        self.record_error(rule, span, &error, &[fact]);
+                        self.record_error(rule, span, &error, &[fact], &[Basis::Fact(fact)]);
                     }
                 }
             }

@@ -9,6 +9,7 @@ use reckon_fact_store::{FactId, FactStore};
 use reckon_rule_ir::ops::EvalError;
 
 use super::Session;
+use super::errors::Basis;
 use super::hash_key::HashKey;
 use super::tokens::{Item, TokenId};
 use crate::aggregate;
@@ -172,6 +173,7 @@ impl<S: FactStore> Session<S> {
     /// A fact entered the node's memory.
     pub(super) fn right_add(&mut self, node: NodeId, fact: FactId) {
         self.activity[node] += 1;
+        self.errors.fall(&Basis::Right(node, fact));
         let Some(key) = self.right_key_of(node, fact) else {
             return;
         };
@@ -221,6 +223,7 @@ impl<S: FactStore> Session<S> {
     /// A fact left the node's memory (or is about to change): everything it made here goes.
     pub(super) fn right_remove(&mut self, node: NodeId, fact: FactId) {
         self.activity[node] += 1;
+        self.errors.fall(&Basis::Right(node, fact));
         let state = &mut self.nodes[node];
         let Some((key, at)) = state.right_key.remove(&fact) else {
             return;
@@ -303,6 +306,7 @@ impl<S: FactStore> Session<S> {
         if matches!(self.net.nodes[node].kind, NodeKind::Terminal(_)) {
             self.activation_removed(token);
         }
+        self.errors.fall(&Basis::Token(token));
         self.tokens.free(token);
     }
 
@@ -354,12 +358,16 @@ impl<S: FactStore> Session<S> {
             .get(&token)
             .cloned()
             .unwrap_or_default();
+        self.errors.fall(&Basis::Fold(node, token));
         let result = self.fold_accumulate(node, token, op, has_value, value_index, &facts);
         let value = match result {
             Ok(value) => value,
             Err(errors) => {
+                let bases = [Basis::Token(token), Basis::Fold(node, token)];
                 for (index, error, fact) in errors {
-                    self.node_error(node, index, &error, token, fact);
+                    let mut frame = self.tokens.frame(token);
+                    frame.extend(fact.map(Slot::Fact));
+                    self.record_node_error(node, index, &error, &frame, &bases);
                 }
                 self.remove_children_at(node, token);
                 return;

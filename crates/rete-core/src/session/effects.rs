@@ -13,6 +13,7 @@ use reckon_rule_ir::ops::{Cell, EvalError};
 use reckon_rule_ir::prelude::{self, allocate_by};
 
 use super::Session;
+use super::errors::Basis;
 use super::fire::{ActId, cmp_atoms};
 use super::tokens::{Item, KeyAtom, TokenId};
 use crate::compile::{Code, Eval, Slot};
@@ -323,7 +324,14 @@ impl<S: FactStore> Session<S> {
         for (site, fact_type, fields) in emits {
             match old.remove(&site) {
                 Some(fact) if self.store.contains(fact) => {
+                    // Only the fields an emit writes: a derived field belongs to the rules
+                    // that set it.
+                    let decl = self.program.fact(fact_type);
+                    let written: Vec<bool> = decl.fields.iter().map(|f| !f.derived).collect();
                     for (index, value) in fields.into_iter().enumerate() {
+                        if !written[index] {
+                            continue;
+                        }
                         let field = FieldId::from_index(index).expect("a declared field");
                         let old = self.store.get_field(fact, field).ok().flatten();
                         if !same_as_written(&old, &value, self.store.interner()) {
@@ -341,7 +349,7 @@ impl<S: FactStore> Session<S> {
                     }
                     Err(error) => {
                         let span = self.program.rules[rule.index()].span;
-                        self.record_message(rule, span, error.to_string(), &[]);
+                        self.record_message(rule, span, error.to_string(), &[], &[Basis::Act(act)]);
                     }
                 },
             }

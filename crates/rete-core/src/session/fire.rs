@@ -16,6 +16,7 @@ use reckon_rule_ir::{Program, RuleId, Span};
 use super::Session;
 use super::beta::Stale;
 use super::effects::Made;
+use super::errors::{Basis, Identity};
 use super::hash_key::cmp_hash_keys;
 use super::tokens::{KeyAtom, TokenId};
 use crate::network::{NodeId, NodeKind};
@@ -191,7 +192,7 @@ impl<S: FactStore> Session<S> {
         if activation.fired {
             self.tms.gone.push(act);
         } else if activation.token.is_none() {
-            self.tms.remove(act);
+            self.forget_activation(act);
         }
     }
 
@@ -216,12 +217,19 @@ impl<S: FactStore> Session<S> {
             if let Some(act) = self.tms.gone.pop() {
                 if matches!(self.tms.get(act), Some(a) if a.token.is_none()) {
                     self.reconcile(act, Vec::new(), Vec::new());
-                    self.tms.remove(act);
+                    self.forget_activation(act);
                 }
                 continue;
             }
             break;
         }
+    }
+
+    /// Forgets an activation that has no token and has undone what it made, and the errors
+    /// its actions met.
+    fn forget_activation(&mut self, act: ActId) {
+        self.errors.fall(&Basis::Act(act));
+        self.tms.remove(act);
     }
 
     /// Queues a stale group or accumulation once.
@@ -287,13 +295,14 @@ impl<S: FactStore> Session<S> {
             }
             Err((span, error)) => {
                 let facts = self.key_facts_ids(&key.atoms);
-                self.record_message(key.rule, span, error, &facts);
+                self.record_message(key.rule, span, error, &facts, &[Basis::Act(act)]);
             }
         }
     }
 
     /// Brings what a fired activation made up to date with its match.
     fn update_effects(&mut self, act: ActId) {
+        self.errors.fall(&Basis::Act(act));
         match self.desired(act) {
             Ok(desired) => self.reconcile(act, desired.emits, desired.sets),
             Err((span, error)) => {
@@ -302,7 +311,7 @@ impl<S: FactStore> Session<S> {
                 };
                 let key = activation.key.clone();
                 let facts = self.key_facts_ids(&key.atoms);
-                self.record_message(key.rule, span, error, &facts);
+                self.record_message(key.rule, span, error, &facts, &[Basis::Act(act)]);
                 self.reconcile(act, Vec::new(), Vec::new());
             }
         }
@@ -321,39 +330,39 @@ impl<S: FactStore> Session<S> {
         self.assert_fact(fact);
     }
 
-    /// Records a run-time error of `rule`.
+    /// Records a run-time error of `rule`, met on `bases`.
     pub(super) fn record_error(
         &mut self,
         rule: RuleId,
         span: Span,
         error: &EvalError,
         facts: &[FactId],
+        bases: &[Basis],
     ) {
-        self.record_message(rule, span, error.to_string(), facts);
+        self.record_message(rule, span, error.to_string(), facts, bases);
     }
 
+    /// Records a run-time error of `rule`, met on `bases`: it stands as long as they do.
     pub(super) fn record_message(
         &mut self,
         rule: RuleId,
         span: Span,
         message: String,
         facts: &[FactId],
+        bases: &[Basis],
     ) {
-        // The same error is met again each time its match is re-evaluated: keep it once.
-        if !self
-            .error_keys
-            .insert((rule, span, message.clone(), facts.to_vec()))
-        {
-            return;
-        }
-        let error = RunError {
-            rule,
-            span,
-            message,
-            facts: Vec::new(),
+        let (program, store) = (&self.program, &self.store);
+        let raise = |(rule, span, message, facts): &Identity| {
+            let error = RunError {
+                rule: *rule,
+                span: *span,
+                message: message.clone(),
+                facts: Vec::new(),
+            };
+            Raised::new(program, store, error, facts.clone())
         };
-        let raised = Raised::new(&self.program, &self.store, error, facts.to_vec());
-        self.errors.push(raised);
+        self.errors
+            .sight((rule, span, message, facts.to_vec()), bases, raise);
     }
 
     fn key_facts_ids(&self, atoms: &[KeyAtom]) -> Vec<FactId> {

@@ -10,6 +10,7 @@ use reckon_rule_ir::ops::Cell;
 
 use super::Session;
 use super::beta::Stale;
+use super::errors::Basis;
 use super::hash_key::HashKey;
 use super::tokens::{GroupItem, Item, KeyAtom, TokenId};
 use crate::aggregate;
@@ -84,6 +85,8 @@ impl<S: FactStore> Session<S> {
 
     /// Gives a group whose matches changed its token anew (or none, once it is empty).
     pub(super) fn refresh_group(&mut self, node: NodeId, key: Vec<KeyAtom>) {
+        let basis = Basis::Group(node, key.clone());
+        self.errors.fall(&basis);
         let Some(group) = self.nodes[node].groups.groups.get(&key) else {
             return;
         };
@@ -95,7 +98,7 @@ impl<S: FactStore> Session<S> {
             self.nodes[node].groups.groups.remove(&key);
             return;
         }
-        let frame = match self.group_frame(node, &members) {
+        let frame = match self.group_frame(node, &members, &basis) {
             Ok(frame) => frame,
             Err(()) => {
                 if let Some(token) = current {
@@ -143,7 +146,8 @@ impl<S: FactStore> Session<S> {
                             HashKey::of(value.as_ref()).map_or(KeyAtom::Missing, KeyAtom::Value),
                         ),
                         Err(error) => {
-                            self.record_node_error(node, code_index, &error, &frame);
+                            let bases = [Basis::Token(token)];
+                            self.record_node_error(node, code_index, &error, &frame, &bases);
                             return None;
                         }
                     }
@@ -156,7 +160,13 @@ impl<S: FactStore> Session<S> {
 
     /// A group's frame: its key parts (a value key as the least of its members' values, so
     /// `1.0` and `1.00` in one group show the same way for any order), then its aggregates.
-    fn group_frame(&mut self, node: NodeId, members: &[TokenId]) -> Result<Vec<Slot>, ()> {
+    fn group_frame(
+        &mut self,
+        node: NodeId,
+        members: &[TokenId],
+        basis: &Basis,
+    ) -> Result<Vec<Slot>, ()> {
+        let bases = std::slice::from_ref(basis);
         let NodeKind::Group(group) = &self.net.nodes[node].kind else {
             return Err(());
         };
@@ -191,7 +201,9 @@ impl<S: FactStore> Session<S> {
             for frame in &frames {
                 let value = Eval::new(&mut self.store, &self.net.calcs, frame)
                     .eval(code)
-                    .map_err(|error| self.record_node_error(node, code_index, &error, frame))?;
+                    .map_err(|error| {
+                        self.record_node_error(node, code_index, &error, frame, bases)
+                    })?;
                 let interner = self.store.interner();
                 if least
                     .as_ref()
@@ -214,7 +226,7 @@ impl<S: FactStore> Session<S> {
                         match Eval::new(&mut self.store, &self.net.calcs, frame).eval(code) {
                             Ok(value) => values.push(value),
                             Err(error) => {
-                                self.record_node_error(node, code_index, &error, frame);
+                                self.record_node_error(node, code_index, &error, frame, bases);
                                 failed = true;
                             }
                         }
@@ -234,7 +246,7 @@ impl<S: FactStore> Session<S> {
                         .flatten()
                         .map(|slot| frames[0][usize::from(*slot)].clone())
                         .collect();
-                    self.record_node_error(node, code_index, &error, &keys);
+                    self.record_node_error(node, code_index, &error, &keys, bases);
                     return Err(());
                 }
             }

@@ -7,7 +7,7 @@
 //!   guards and successors; `group.rs` — grouping.
 //! - `agenda.rs` — pending activations in firing order; `fire.rs` — firing and truth
 //!   maintenance (`effects.rs` reconciles what an activation should have made with what
-//!   it has).
+//!   it has); `errors.rs` — run-time errors, standing as long as what they were met on.
 //! - `tokens.rs` — the token arena; `hash_key.rs` — values as index keys; `node_code.rs`
 //!   — a node's code over a match (join keys, errors).
 //!
@@ -19,6 +19,7 @@ mod agenda;
 mod alpha;
 mod beta;
 mod effects;
+mod errors;
 mod fire;
 mod group;
 mod hash_key;
@@ -28,7 +29,7 @@ mod tokens;
 use std::collections::{HashMap, HashSet};
 
 use reckon_fact_store::{FactId, FactStore, FactTypeId, FieldId, StoreError, Value};
-use reckon_rule_ir::{Program, RuleId, Span};
+use reckon_rule_ir::Program;
 
 use crate::network::{BuildError, MemoryId, Network, NodeId};
 use crate::options::RunOptions;
@@ -60,9 +61,7 @@ pub struct Session<S: FactStore> {
     supports: effects::Supports,
     agenda: Agenda,
     alerts: Vec<Raised<Alert>>,
-    errors: Vec<Raised<RunError>>,
-    /// What identifies each error recorded: rule, span, message and facts.
-    error_keys: HashSet<(RuleId, Span, String, Vec<FactId>)>,
+    errors: errors::Errors,
     stopped: Option<RunError>,
     /// How many times each node was activated, for seeing how much work a change causes.
     activity: Vec<u64>,
@@ -90,8 +89,7 @@ impl<S: FactStore> Session<S> {
             supports: effects::Supports::default(),
             agenda: Agenda::default(),
             alerts: Vec::new(),
-            errors: Vec::new(),
-            error_keys: HashSet::new(),
+            errors: errors::Errors::default(),
             stopped: None,
         };
         session.pass_on(0, ROOT_TOKEN);
@@ -162,7 +160,7 @@ impl<S: FactStore> Session<S> {
             &self.program,
             &self.store,
             &self.alerts,
-            &self.errors,
+            &self.errors.standing(),
             self.stopped.clone(),
         )
     }

@@ -7,6 +7,7 @@ use reckon_rule_ir::ops::EvalError;
 
 use super::Session;
 use super::beta::CodeIndex;
+use super::errors::Basis;
 use super::hash_key::HashKey;
 use super::tokens::TokenId;
 use crate::compile::{Code, Eval, Slot};
@@ -53,9 +54,10 @@ impl<S: FactStore> Session<S> {
                 Ok(value) => key.push(HashKey::of(value.as_ref())?),
                 Err(error) => {
                     let users = self.net.nodes[node].users.clone();
+                    let bases = [Basis::Right(node, fact)];
                     for (rule, spans) in users {
                         let span = spans.get(index * 2 + 1).copied().unwrap_or_default();
-                        self.record_error(rule, span, &error, &[fact]);
+                        self.record_error(rule, span, &error, &[fact], &bases);
                     }
                     return None;
                 }
@@ -92,7 +94,8 @@ impl<S: FactStore> Session<S> {
         Eval::new(&mut self.store, &self.net.calcs, &frame).eval(code)
     }
 
-    /// Records a run-time error of each rule through `node`, naming the match's facts.
+    /// Records a run-time error of each rule through `node`, naming the match's facts; it
+    /// stands while the match does (and, with `fact`, while the fact is at the node).
     pub(super) fn node_error(
         &mut self,
         node: NodeId,
@@ -103,16 +106,20 @@ impl<S: FactStore> Session<S> {
     ) {
         let mut frame = self.tokens.frame(token);
         frame.extend(fact.map(Slot::Fact));
-        self.record_node_error(node, index, error, &frame);
+        let mut bases = vec![Basis::Token(token)];
+        bases.extend(fact.map(|fact| Basis::Right(node, fact)));
+        self.record_node_error(node, index, error, &frame, &bases);
     }
 
-    /// Records a run-time error of each rule through `node`, naming the facts of `frame`.
+    /// Records a run-time error of each rule through `node`, naming the facts of `frame`,
+    /// met on `bases`.
     pub(super) fn record_node_error(
         &mut self,
         node: NodeId,
         index: CodeIndex,
         error: &EvalError,
         frame: &[Slot],
+        bases: &[Basis],
     ) {
         let facts: Vec<FactId> = frame
             .iter()
@@ -124,7 +131,7 @@ impl<S: FactStore> Session<S> {
         let users = self.net.nodes[node].users.clone();
         for (rule, spans) in users {
             let span = spans.get(index).copied().unwrap_or_default();
-            self.record_error(rule, span, error, &facts);
+            self.record_error(rule, span, error, &facts, bases);
         }
     }
 }
