@@ -7,6 +7,7 @@
 
 pub mod aggregate;
 mod compile;
+mod hash_key;
 pub mod network;
 mod options;
 pub mod oracle;

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use reckon_fact_store::{FactTypeId, Interner};
+use reckon_fact_store::{FactTypeId, FieldId, Interner};
 use reckon_rule_ir::{
     Action, BinaryOp, BindingId, Condition, Expr, ExprKind, GroupKey as IrGroupKey, Pattern,
     Program, Rule, RuleId, Span,
@@ -72,7 +72,9 @@ impl Network {
         for rule in &program.rules {
             builder.rule(rule).map_err(|e| error(Some(rule.id), e))?;
         }
-        Ok(builder.net)
+        let mut net = builder.net;
+        super::dispatch::index(&mut net);
+        Ok(net)
     }
 }
 
@@ -221,6 +223,7 @@ impl Builder<'_> {
         match condition {
             Condition::Match(pattern) => {
                 let (join, spans) = self.join(rule, pattern, scope)?;
+                let mut sequence_reads = Vec::new();
                 let kind = match &pattern.next {
                     Some(next) => {
                         // Ties go by the input fields: a rule setting a derived field of
@@ -228,11 +231,18 @@ impl Builder<'_> {
                         let fields = &self.compiler.program.fact(pattern.fact_type).fields;
                         let inputs = (0..fields.len())
                             .filter(|&f| !fields[f].derived)
-                            .filter_map(reckon_fact_store::FieldId::from_index);
+                            .filter_map(FieldId::from_index);
                         let mut order = Vec::new();
                         for field in next.order.iter().copied().chain(inputs) {
                             let default = self.compiler.default_of(pattern.fact_type, field)?;
                             order.push((field, default));
+                        }
+                        let after_node = scope.intro.get(&next.after).copied();
+                        sequence_reads = order.iter().map(|(field, _)| *field).collect();
+                        // Where the `after` fact stands depends on every field in the
+                        // order: a change of any must re-link its successor.
+                        if let Some(at) = after_node {
+                            add_reads(&mut self.net.nodes[at].reads, &sequence_reads);
                         }
                         NodeKind::Next(Next {
                             after: slot_of(&scope.names, next.after)?,
@@ -243,6 +253,7 @@ impl Builder<'_> {
                     None => NodeKind::Join(join),
                 };
                 scope.node = self.node(scope.node, kind, rule, spans);
+                add_reads(&mut self.net.nodes[scope.node].reads, &sequence_reads);
                 scope.intro.insert(pattern.binding, scope.node);
                 scope.frame += 1;
             }
@@ -541,6 +552,14 @@ impl Builder<'_> {
                     }
                 }
             });
+        }
+    }
+}
+
+fn add_reads(reads: &mut Vec<FieldId>, fields: &[FieldId]) {
+    for field in fields {
+        if !reads.contains(field) {
+            reads.push(*field);
         }
     }
 }

@@ -10,6 +10,9 @@
 
 mod build;
 mod describe;
+mod dispatch;
+
+use std::collections::HashMap;
 
 use reckon_fact_store::{FactTypeId, FieldId};
 use reckon_rule_ir::{AggOp, RuleId, Span};
@@ -62,8 +65,20 @@ pub(crate) struct Memory {
 /// The alpha layer of one fact type.
 #[derive(Debug, Default)]
 pub(crate) struct TypeAlpha {
+    /// Every test of the type.
     pub(crate) tests: Vec<TestId>,
+    /// The tests evaluated one by one on each fact.
+    pub(crate) scanned: Vec<TestId>,
+    /// The tests that one lookup per field decides.
+    pub(crate) dispatch: Vec<dispatch::Dispatch>,
     pub(crate) memories: Vec<MemoryId>,
+    /// The memories with no dispatched test: looked at for every fact.
+    pub(crate) open: Vec<MemoryId>,
+    /// The other memories, by a dispatched test of theirs: looked at only when it passes.
+    pub(crate) gated: HashMap<TestId, Vec<MemoryId>>,
+    /// By field index: the memories a change of the field can concern (a test reads it,
+    /// or a node the memory feeds).
+    pub(crate) by_field: Vec<Vec<MemoryId>>,
 }
 
 /// A beta node.

@@ -10,10 +10,10 @@ use reckon_rule_ir::ops::EvalError;
 
 use super::Session;
 use super::errors::Basis;
-use super::hash_key::HashKey;
 use super::tokens::{Item, TokenId};
 use crate::aggregate;
 use crate::compile::{Code, Slot};
+use crate::hash_key::HashKey;
 use crate::network::{NodeId, NodeKind};
 use crate::order::same_as_written;
 

@@ -17,8 +17,8 @@ use super::Session;
 use super::beta::Stale;
 use super::effects::Made;
 use super::errors::{Basis, Identity};
-use super::hash_key::cmp_hash_keys;
 use super::tokens::{KeyAtom, TokenId};
+use crate::hash_key::cmp_hash_keys;
 use crate::network::{NodeId, NodeKind};
 use crate::order::cmp_facts;
 

@@ -11,10 +11,10 @@ use reckon_rule_ir::ops::Cell;
 use super::Session;
 use super::beta::Stale;
 use super::errors::Basis;
-use super::hash_key::HashKey;
 use super::tokens::{GroupItem, Item, KeyAtom, TokenId};
 use crate::aggregate;
 use crate::compile::{Eval, Slot};
+use crate::hash_key::HashKey;
 use crate::network::{GroupKey, NodeId, NodeKind};
 use crate::order::cmp_cells;
 

@@ -8,8 +8,8 @@
 //! - `agenda.rs` — pending activations in firing order; `fire.rs` — firing and truth
 //!   maintenance (`effects.rs` reconciles what an activation should have made with what
 //!   it has); `errors.rs` — run-time errors, standing as long as what they were met on.
-//! - `tokens.rs` — the token arena; `hash_key.rs` — values as index keys; `node_code.rs`
-//!   — a node's code over a match (join keys, errors).
+//! - `tokens.rs` — the token arena; `node_code.rs` — a node's code over a match (join
+//!   keys, errors).
 //!
 //! Propagation is eager and synchronous; what depends on many matches at once (a group's
 //! aggregates, an accumulation) is brought up to date once per step, before anything
@@ -22,7 +22,6 @@ mod effects;
 mod errors;
 mod fire;
 mod group;
-mod hash_key;
 mod node_code;
 mod tokens;
 
@@ -51,6 +50,8 @@ pub struct Session<S: FactStore> {
     nodes: Vec<NodeState>,
     /// The facts in each alpha memory.
     members: Vec<HashSet<FactId>>,
+    /// Which tests the fact at hand passed.
+    marks: alpha::Marks,
     /// The facts rules emitted (which `update` and `retract` may not change).
     emitted: HashSet<FactId>,
     /// How often `update` changed each fact.
@@ -76,6 +77,7 @@ impl<S: FactStore> Session<S> {
         let mut session = Session {
             program: program.clone(),
             members: net.memories.iter().map(|_| HashSet::new()).collect(),
+            marks: alpha::Marks::new(net.tests.len()),
             activity: vec![0; net.nodes.len()],
             net,
             store,

@@ -8,9 +8,9 @@ use reckon_rule_ir::ops::EvalError;
 use super::Session;
 use super::beta::CodeIndex;
 use super::errors::Basis;
-use super::hash_key::HashKey;
 use super::tokens::TokenId;
 use crate::compile::{Code, Eval, Slot};
+use crate::hash_key::HashKey;
 use crate::network::{Join, NodeId, NodeKind};
 
 impl<S: FactStore> Session<S> {

@@ -6,8 +6,8 @@
 use reckon_fact_store::{FactId, Value};
 use reckon_rule_ir::ops::Cell;
 
-use super::hash_key::HashKey;
 use crate::compile::Slot;
+use crate::hash_key::HashKey;
 use crate::network::NodeId;
 
 /// A token's index in [`Tokens`].

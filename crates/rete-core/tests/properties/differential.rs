@@ -37,7 +37,7 @@ fn network<S: FactStore>(
 }
 
 proptest! {
-    #![proptest_config(config(100))]
+    #![proptest_config(config(300))]
 
     /// The network's outcome is the oracle's.
     #[test]
@@ -70,7 +70,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(300))]
+    #![proptest_config(config(400))]
 
     /// The network's outcome is the oracle's with the facts in any order, in either store.
     #[test]
@@ -86,7 +86,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(100))]
+    #![proptest_config(config(300))]
 
     /// After inserts, updates and retractions between runs, the session holds what a
     /// fresh run of the oracle on the final input facts derives.
