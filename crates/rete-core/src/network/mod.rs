@@ -1,7 +1,7 @@
 //! The network a program compiles to: per fact type, shared single-fact tests and the alpha
 //! memories they feed; a tree of beta nodes (joins, absence and existence, accumulation,
 //! expansion, lets and guards, grouping) shared between rules with the same prefix; and a
-//! terminal node per rule with its compiled actions. `build.rs` makes it from an optimised
+//! terminal node per rule with its compiled actions. `build/` makes it from an optimised
 //! program; the runtime state lives in `crate::session`.
 //!
 //! **Invariant:** a node's frame positions are fixed at build time: a rule's conditions

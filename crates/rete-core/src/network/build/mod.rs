@@ -3,6 +3,8 @@
 //! (same node kind, same compiled code, same memory); each pattern's single-fact tests
 //! become shared alpha tests feeding a memory per distinct set of tests.
 
+mod actions;
+
 use std::collections::HashMap;
 
 use reckon_fact_store::{FactTypeId, FieldId, Interner};
@@ -11,11 +13,11 @@ use reckon_rule_ir::{
     Program, Rule, RuleId, Span,
 };
 
-use super::{
-    Accumulate, ActionCode, AlphaTest, Group, GroupKey, Join, Memory, MemoryId, Network, Next,
-    Node, NodeId, NodeKind, RuleNet, TestId, TypeAlpha,
-};
 use crate::compile::{self, Code, CompileError, Compiler, Names, Place};
+use crate::network::{
+    Accumulate, AlphaTest, Group, GroupKey, Join, Memory, MemoryId, Network, Next, Node, NodeId,
+    NodeKind, RuleNet, TestId, TypeAlpha,
+};
 
 /// Why a program cannot become a network: it was not checked clean (an expression that
 /// did not resolve, a name out of scope), or it is beyond a limit of the network.
@@ -73,7 +75,7 @@ impl Network {
             builder.rule(rule).map_err(|e| error(Some(rule.id), e))?;
         }
         let mut net = builder.net;
-        super::dispatch::index(&mut net);
+        crate::network::dispatch::index(&mut net);
         Ok(net)
     }
 }
@@ -466,76 +468,6 @@ impl Builder<'_> {
         self.net.nodes[parent].children.push(id);
         self.shared.insert((parent, signature), id);
         id
-    }
-
-    fn action(
-        &mut self,
-        action: &Action,
-        names: &mut Names,
-        member_names: Option<&mut Names>,
-    ) -> Result<ActionCode, CompileError> {
-        Ok(match action {
-            Action::Emit(emit) if !emit.for_each.is_empty() => {
-                let names = member_names
-                    .ok_or_else(|| CompileError("a per-member emit outside a group".into()))?;
-                let members = emit
-                    .for_each
-                    .iter()
-                    .map(|binding| slot_of(names, *binding))
-                    .collect::<Result<Vec<_>, _>>()?;
-                ActionCode::Emit {
-                    fact_type: emit.fact_type,
-                    fields: self.fields(&emit.fields, names)?,
-                    members: Some(members),
-                    span: emit.span,
-                }
-            }
-            Action::Emit(emit) => ActionCode::Emit {
-                fact_type: emit.fact_type,
-                fields: self.fields(&emit.fields, names)?,
-                members: None,
-                span: emit.span,
-            },
-            Action::Set {
-                binding,
-                field,
-                value,
-                ..
-            } => ActionCode::Set {
-                slot: slot_of(names, *binding)?,
-                field: *field,
-                value: self.compiler.expr(value, names)?,
-                span: value.span,
-            },
-            Action::Alert { message, .. } => ActionCode::Alert {
-                message: self.compiler.expr(message, names)?,
-                span: message.span,
-            },
-            Action::Update {
-                binding,
-                fields,
-                span,
-            } => ActionCode::Update {
-                slot: slot_of(names, *binding)?,
-                fields: self.fields(fields, names)?,
-                span: *span,
-            },
-            Action::Retract { binding, span } => ActionCode::Retract {
-                slot: slot_of(names, *binding)?,
-                span: *span,
-            },
-        })
-    }
-
-    fn fields(
-        &mut self,
-        fields: &[(reckon_fact_store::FieldId, Expr)],
-        names: &mut Names,
-    ) -> Result<Vec<(reckon_fact_store::FieldId, Code, Span)>, CompileError> {
-        fields
-            .iter()
-            .map(|(field, value)| Ok((*field, self.compiler.expr(value, names)?, value.span)))
-            .collect()
     }
 
     /// Records, on the node that brought in each fact binding, every field of it the rule
