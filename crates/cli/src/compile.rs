@@ -1,11 +1,13 @@
 //! `reckon compile`: compiles rule files and prints what they compile to: the optimised
-//! program in the IR text form, or the rules themselves as one `.calc` file or one JSON rule
-//! document (which converts between the two). Errors are reported as by `reckon check` (on
+//! program in the IR text form, the RETE network it runs as, or the rules themselves as one
+//! `.calc` file or one JSON rule document (which converts between the two). Errors are reported as by `reckon check` (on
 //! standard error) and nothing is printed.
 
 use clap::{Args, ValueEnum};
+use reckon::facts::Interner;
 use reckon::ir::opt::{Ctx, optimize};
 use reckon::ir::text::print;
+use reckon::rete::Network;
 use reckon::rules::calc::ast::File;
 use reckon::rules::{Input, calc, compile, json, render};
 
@@ -17,6 +19,7 @@ use crate::inputs::{color_stderr, read_all};
 Examples:
   reckon compile examples/workforce/rules.calc
   reckon compile --emit ir --no-optimize rules.calc
+  reckon compile --emit network rules.calc
   reckon compile --emit json rules.calc > rules.json
   reckon compile --emit calc rules.json > rules.calc")]
 pub(crate) struct CompileArgs {
@@ -39,6 +42,9 @@ enum Emit {
     Calc,
     /// The rules of every file as one canonical JSON rule document.
     Json,
+    /// The RETE network the optimised program runs as: node counts, each fact type's alpha
+    /// tests and memories, and the tree of beta nodes with the rules that share them.
+    Network,
 }
 
 /// Returns whether the files compiled without errors.
@@ -66,6 +72,13 @@ pub(crate) fn run(args: &CompileArgs) -> Result<bool, String> {
         }
         Emit::Calc => print!("{}", calc::print::print(&merged(compiled.files))),
         Emit::Json => print!("{}", json::to_text(&merged(compiled.files))),
+        Emit::Network => {
+            optimize(&mut compiled.program, &Ctx::default());
+            let mut interner = Interner::new();
+            let network = Network::build(&compiled.program, &mut interner)
+                .map_err(|error| format!("the network does not build: {error}"))?;
+            print!("{}", network.text(&compiled.program, &interner));
+        }
     }
     Ok(true)
 }

@@ -151,6 +151,20 @@ fn compile_prints_the_program_and_errors_go_to_stderr() {
 }
 
 #[test]
+fn compile_prints_the_network_the_rules_run_as() {
+    let rules = example("examples/workforce/rules.calc");
+    let output = reckon(&["compile", "--emit", "network", &rules], "");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("network: "), "{text}");
+    assert!(text.contains("alpha shift\n"), "{text}");
+    assert!(
+        text.contains("terminal \"Weekly overtime\" stratum 2"),
+        "{text}"
+    );
+}
+
+#[test]
 fn calc_and_json_convert_into_each_other_without_changing_the_program() {
     let dir = scratch("convert");
     let calc = write(&dir, "rules.calc", RULES);

@@ -215,3 +215,15 @@ fn derived_data_follows_every_change_and_only_the_change_does_work() {
         ]
     );
 }
+
+/// The text form of a network (`reckon compile --emit network`): counts, each type's alpha
+/// tests and memories, and the beta tree with the rules through each node.
+#[test]
+fn the_network_prints_as_text() {
+    for (name, text) in [("pay", PAY), ("overtime", OVERTIME)] {
+        let program = program(text);
+        let mut interner = reckon_fact_store::Interner::new();
+        let network = reckon_rete_core::Network::build(&program, &mut interner).unwrap();
+        insta::assert_snapshot!(name, network.text(&program, &interner));
+    }
+}

@@ -5,7 +5,7 @@ mod code;
 mod eval;
 mod lower;
 
-pub(crate) use code::{CalcCode, Code, Slot};
+pub(crate) use code::{CalcCode, Code, Part, Slot};
 pub(crate) use eval::Eval;
 pub(crate) use lower::{CompileError, Compiler, Names, Place};
 

@@ -11,6 +11,7 @@
 mod build;
 mod describe;
 mod dispatch;
+mod text;
 
 use std::collections::HashMap;
 
