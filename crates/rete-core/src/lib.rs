@@ -18,4 +18,4 @@ mod session;
 pub use network::{BuildError, Network, NodeCounts};
 pub use options::RunOptions;
 pub use outcome::{Alert, Outcome, RunError, render_fact};
-pub use session::Session;
+pub use session::{MemoryUse, Session};

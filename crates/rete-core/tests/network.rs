@@ -227,3 +227,41 @@ fn the_network_prints_as_text() {
         insta::assert_snapshot!(name, network.text(&program, &interner));
     }
 }
+
+/// The memory a session's network holds is reported by node kind, grows with the matches
+/// and shrinks when they go.
+#[test]
+fn memory_is_reported_by_node_kind() {
+    let program = program(OVERTIME);
+    let mut s = session(&program);
+    let empty = s.memory_use();
+    let mut ids = Vec::new();
+    for id in 0..200 {
+        let fields = [
+            Some(Value::Int(id)),
+            Some(Value::Int(id % 20)),
+            dec(if id % 3 == 0 { "11" } else { "7" }),
+            None,
+        ];
+        ids.push(s.insert(ty(0), &fields).unwrap());
+    }
+    s.run();
+    let loaded = s.memory_use();
+    assert!(loaded.alpha > empty.alpha, "{loaded}");
+    for kind in ["join", "group", "not", "terminal"] {
+        assert!(loaded.by_kind[kind] > 0, "{kind}: {loaded}");
+    }
+    for id in ids {
+        s.retract(id).unwrap();
+    }
+    s.run();
+    let emptied = s.memory_use();
+    assert!(
+        emptied.by_kind["group"] < loaded.by_kind["group"],
+        "{emptied}"
+    );
+    assert!(
+        emptied.by_kind["terminal"] < loaded.by_kind["terminal"],
+        "{emptied}"
+    );
+}

@@ -47,7 +47,7 @@ pub(super) fn counts(network: &Network) -> NodeCounts {
     }
 }
 
-pub(super) fn kind_name(kind: &NodeKind) -> &'static str {
+pub(crate) fn kind_name(kind: &NodeKind) -> &'static str {
     match kind {
         NodeKind::Root => "root",
         NodeKind::Join(_) => "join",

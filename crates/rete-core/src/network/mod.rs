@@ -9,7 +9,7 @@
 //! aggregates), so compiled code reads positions, never names.
 
 mod build;
-mod describe;
+pub(crate) mod describe;
 mod dispatch;
 mod text;
 

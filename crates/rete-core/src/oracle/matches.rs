@@ -5,18 +5,22 @@
 //! A pattern's single-fact tests belong to the fact, not to a match: every test of every
 //! pattern is evaluated on every live fact of its type, whatever else matches, and one that
 //! fails to evaluate records a run-time error naming that fact alone; the fact then does
-//! not pass the pattern. Any other condition that fails to evaluate drops the candidate
-//! match and records an error naming everything bound at that point, in binding order, the
-//! fact under test included. The
-//! facts of a `no`, `exists`, accumulation or `next` pattern are all tried even when the
-//! answer is already known, so the errors met do not depend on the order facts are tried
-//! in; an error on any of them drops the match, since the answer is then unknown.
+//! not pass the pattern. A pattern's joins go as the network indexes them (`passing`): an
+//! equality with one side reading only the pattern's fact is an index key, whose fact side
+//! also belongs to the fact (evaluated on each fact that passes the tests; a failure names
+//! the fact, which then joins nothing) and whose other side belongs to the match (a failure
+//! names the match's facts and drops it); the other joins are tried, in written order, on
+//! each fact whose keys are equal, and one that fails is an error naming the match and the
+//! fact, which does not pass. Any other condition that fails to evaluate drops the match
+//! and records an error naming everything bound at that point, in binding order. The facts
+//! of a `no`, `exists`, accumulation or `next` pattern are all tried even when the answer
+//! is already known, so the errors met do not depend on the order facts are tried in.
 
 use std::cmp::Ordering;
 
 use reckon_fact_store::{FactId, FactStore, FieldId, Value};
-use reckon_rule_ir::ops::Cell;
-use reckon_rule_ir::{Condition, Group, GroupKey, Pattern, Rule, RuleId};
+use reckon_rule_ir::ops::{self, Cell};
+use reckon_rule_ir::{BinaryOp, Condition, Expr, ExprKind, Group, GroupKey, Pattern, Rule, RuleId};
 
 use super::eval::{Failure, counted};
 use super::key::{KeyPart, same_parts};
@@ -60,11 +64,8 @@ impl<'p, S: FactStore> Oracle<'p, S> {
         };
         match condition {
             Condition::Match(pattern) if pattern.next.is_none() => {
-                for id in self.ids(pattern) {
-                    let candidate = env.with(pattern.binding, Bound::Fact(id));
-                    if self.passes(rule, pattern, &candidate) == Some(true) {
-                        self.extend(rule, rest, candidate, out);
-                    }
+                for candidate in self.passing(rule, pattern, &env, None).unwrap_or_default() {
+                    self.extend(rule, rest, candidate, out);
                 }
             }
             Condition::Match(pattern) => {
@@ -159,7 +160,8 @@ impl<'p, S: FactStore> Oracle<'p, S> {
     }
 
     /// Evaluates every single-fact test of every pattern on every live fact of its type,
-    /// recording the errors.
+    /// and on each fact that passes them its side of each index key, recording the errors
+    /// (each naming the fact alone).
     fn test_every_fact(&mut self) {
         let program = self.program;
         for rule in &program.rules {
@@ -169,12 +171,28 @@ impl<'p, S: FactStore> Oracle<'p, S> {
                     Condition::Accumulate(accumulate) => &accumulate.pattern,
                     _ => continue,
                 };
+                let (keys, _) = split_joins(pattern);
                 for id in self.ids(pattern) {
                     let env = Env::new(rule).with(pattern.binding, Bound::Fact(id));
+                    let mut passes = true;
                     for test in &pattern.tests {
-                        if let Err(failure) = self.holds(&test.expr, &env) {
+                        match self.holds(&test.expr, &env) {
+                            Ok(holds) => passes &= holds,
+                            Err(failure) => {
+                                let parts = vec![self.fact_part(id)];
+                                self.record_error(rule.id, failure, parts);
+                                passes = false;
+                            }
+                        }
+                    }
+                    if !passes {
+                        continue;
+                    }
+                    for key in &keys {
+                        if let Err(failure) = self.eval(key.of_fact, &env) {
                             let parts = vec![self.fact_part(id)];
-                            self.record_error(rule.id, failure, parts);
+                            self.record_error(rule.id, failure.within(key.whole), parts);
+                            break;
                         }
                     }
                 }
@@ -187,30 +205,13 @@ impl<'p, S: FactStore> Oracle<'p, S> {
         self.store.ids(pattern.fact_type).collect()
     }
 
-    /// Whether the fact `env` binds to the pattern passes its tests, then its joins;
-    /// `None` when a join failed to evaluate (the error is recorded). A test that fails to
-    /// evaluate does not pass (its error is recorded by `test_every_fact`).
-    fn passes(&mut self, rule: &Rule, pattern: &Pattern, env: &Env) -> Option<bool> {
-        for test in &pattern.tests {
-            if !matches!(self.holds(&test.expr, env), Ok(true)) {
-                return Some(false);
-            }
-        }
-        for join in &pattern.joins {
-            match self.holds(join, env) {
-                Ok(true) => {}
-                Ok(false) => return Some(false),
-                Err(failure) => {
-                    self.condition_error(rule, failure, env);
-                    return None;
-                }
-            }
-        }
-        Some(true)
-    }
-
     /// Every fact (but `except`) that passes the pattern given `env`, each as `env` with
-    /// the pattern's binding bound to it; `None` when some fact failed to evaluate.
+    /// the pattern's binding bound to it, as the network joins them: the match's side of
+    /// each index key first (one that fails drops the match: `None`; one that is missing
+    /// joins no fact), then for each fact that passes the tests, its side of each key
+    /// (one that fails or is missing joins nothing; its error belongs to the fact, met
+    /// by `test_every_fact`), equal keys, then the other joins in written order (one that
+    /// fails is an error of that candidate, which does not pass).
     fn passing(
         &mut self,
         rule: &Rule,
@@ -218,20 +219,50 @@ impl<'p, S: FactStore> Oracle<'p, S> {
         env: &Env,
         except: Option<FactId>,
     ) -> Option<Vec<Env>> {
+        let (keys, others) = split_joins(pattern);
+        let mut wanted = Vec::with_capacity(keys.len());
+        for key in &keys {
+            match self.eval(key.of_match, env) {
+                Ok(Some(value)) => wanted.push(value),
+                Ok(None) => return Some(Vec::new()),
+                Err(failure) => {
+                    self.condition_error(rule, failure.within(key.whole), env);
+                    return None;
+                }
+            }
+        }
         let mut found = Vec::new();
-        let mut failed = false;
-        for id in self.ids(pattern) {
+        'facts: for id in self.ids(pattern) {
             if Some(id) == except {
                 continue;
             }
             let candidate = env.with(pattern.binding, Bound::Fact(id));
-            match self.passes(rule, pattern, &candidate) {
-                Some(true) => found.push(candidate),
-                Some(false) => {}
-                None => failed = true,
+            for test in &pattern.tests {
+                if !matches!(self.holds(&test.expr, &candidate), Ok(true)) {
+                    continue 'facts;
+                }
             }
+            for (key, wanted) in keys.iter().zip(&wanted) {
+                let Ok(Some(value)) = self.eval(key.of_fact, &candidate) else {
+                    continue 'facts;
+                };
+                if !ops::compare(BinaryOp::Eq, wanted, &value, self.store.interner()) {
+                    continue 'facts;
+                }
+            }
+            for join in &others {
+                match self.holds(join, &candidate) {
+                    Ok(true) => {}
+                    Ok(false) => continue 'facts,
+                    Err(failure) => {
+                        self.condition_error(rule, failure, &candidate);
+                        continue 'facts;
+                    }
+                }
+            }
+            found.push(candidate);
         }
-        (!failed).then_some(found)
+        Some(found)
     }
 
     /// For `next b after a by (...)`: the least fact greater than `a` among those that pass
@@ -417,4 +448,48 @@ impl<'p, S: FactStore> Oracle<'p, S> {
         let raised = Raised::new(self.program, &*self.store, error, ids);
         self.errors.push((parts, raised));
     }
+}
+
+/// An index key of a pattern: an equality join whose one side reads the pattern's fact
+/// and nothing else bound, and whose other side does not read it.
+struct IndexKey<'p> {
+    whole: &'p Expr,
+    of_match: &'p Expr,
+    of_fact: &'p Expr,
+}
+
+/// A pattern's joins as the network splits them: its index keys, then the others, each in
+/// written order.
+fn split_joins(pattern: &Pattern) -> (Vec<IndexKey<'_>>, Vec<&Expr>) {
+    let only_fact = |side: &Expr| side.bindings() == [pattern.binding] && side.vars().is_empty();
+    let no_fact = |side: &Expr| !side.bindings().contains(&pattern.binding);
+    let mut keys = Vec::new();
+    let mut others = Vec::new();
+    for join in &pattern.joins {
+        if let ExprKind::Binary {
+            op: BinaryOp::Eq,
+            left,
+            right,
+        } = &join.kind
+        {
+            if no_fact(left) && only_fact(right) {
+                keys.push(IndexKey {
+                    whole: join,
+                    of_match: left,
+                    of_fact: right,
+                });
+                continue;
+            }
+            if only_fact(left) && no_fact(right) {
+                keys.push(IndexKey {
+                    whole: join,
+                    of_match: right,
+                    of_fact: left,
+                });
+                continue;
+            }
+        }
+        others.push(join);
+    }
+    (keys, others)
 }

@@ -21,15 +21,15 @@ use crate::order::same_as_written;
 #[derive(Debug, Default)]
 pub(crate) struct NodeState {
     /// Its parent's tokens by join key (joins and their kin).
-    left: HashMap<Vec<HashKey>, Vec<TokenId>>,
-    left_key: HashMap<TokenId, Vec<HashKey>>,
+    pub(super) left: HashMap<Vec<HashKey>, Vec<TokenId>>,
+    pub(super) left_key: HashMap<TokenId, Vec<HashKey>>,
     /// Its memory's facts by join key, in no particular order.
-    right: HashMap<Vec<HashKey>, Vec<FactId>>,
+    pub(super) right: HashMap<Vec<HashKey>, Vec<FactId>>,
     /// Each fact's join key and its place in the key's bucket (so that removing a fact
     /// is O(1) however many facts share the key).
-    right_key: HashMap<FactId, (Vec<HashKey>, usize)>,
+    pub(super) right_key: HashMap<FactId, (Vec<HashKey>, usize)>,
     /// The tokens it made, by the fact they joined.
-    by_fact: HashMap<FactId, Vec<TokenId>>,
+    pub(super) by_fact: HashMap<FactId, Vec<TokenId>>,
     /// The facts that join each parent token (absence, existence, accumulation).
     pub(super) matched: HashMap<TokenId, Vec<FactId>>,
     /// A group node's groups.

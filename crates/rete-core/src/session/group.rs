@@ -31,6 +31,24 @@ struct Group {
     token: Option<TokenId>,
 }
 
+impl Groups {
+    /// Estimated bytes of the groups and their index of members.
+    pub(super) fn bytes(&self) -> usize {
+        use std::mem::size_of;
+        let entry = size_of::<Vec<KeyAtom>>() + size_of::<Group>() + 1;
+        let mut bytes = self.groups.capacity() * entry;
+        bytes += self.member_of.capacity() * (size_of::<TokenId>() + size_of::<Vec<KeyAtom>>() + 1);
+        for (key, group) in &self.groups {
+            bytes += key.capacity() * size_of::<KeyAtom>();
+            bytes += group.members.capacity() * size_of::<TokenId>();
+        }
+        for key in self.member_of.values() {
+            bytes += key.capacity() * size_of::<KeyAtom>();
+        }
+        bytes
+    }
+}
+
 impl<S: FactStore> Session<S> {
     /// A match reached the group node.
     pub(super) fn group_add(&mut self, node: NodeId, token: TokenId) {

@@ -22,6 +22,7 @@ mod effects;
 mod errors;
 mod fire;
 mod group;
+mod memory;
 mod node_code;
 mod tokens;
 
@@ -38,6 +39,8 @@ use agenda::Agenda;
 use beta::NodeState;
 use fire::Tms;
 use tokens::{ROOT_TOKEN, Tokens};
+
+pub use memory::MemoryUse;
 
 /// A program running over a store.
 #[derive(Debug)]

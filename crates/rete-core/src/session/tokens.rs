@@ -126,6 +126,11 @@ impl Tokens {
         matches!(self.tokens.get(id as usize), Some(Some(_)))
     }
 
+    /// The live tokens.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Token> {
+        self.tokens.iter().flatten()
+    }
+
     /// How many tokens are live.
     pub(crate) fn live(&self) -> usize {
         self.tokens.len() - self.free.len()
