@@ -265,3 +265,63 @@ fn memory_is_reported_by_node_kind() {
         "{emptied}"
     );
 }
+
+const RANGE: &str = r#"
+fact reading {
+  sensor: int
+  value: decimal
+}
+
+fact range output {
+  sensor: int
+  low: decimal
+  high: decimal
+  readings: int
+  values: list<decimal>
+}
+
+rule r0 "Range" {
+  match r: reading
+  group by
+    key sensor: int = r.sensor
+    aggregate low: decimal = min(r.value)
+    aggregate high: decimal = max(r.value)
+    aggregate readings: int = count(r.value)
+    aggregate values: list<decimal> = collect(r.value)
+  emit range { sensor: sensor, low: low, high: high, readings: readings, values: values }
+}
+"#;
+
+/// A group's min and max follow its members in and out: taking out the least value gives
+/// the next least, without the group losing its place.
+#[test]
+fn group_minimum_and_maximum_follow_retraction() {
+    let program = program(RANGE);
+    let mut s = session(&program);
+    let mut ids = Vec::new();
+    for value in ["4.5", "1.25", "9", "1.25", "7"] {
+        let fields = [Some(Value::Int(1)), dec(value)];
+        ids.push(s.insert(ty(0), &fields).unwrap());
+    }
+    assert_eq!(
+        facts_of(&mut s, "range"),
+        ["range {sensor: 1, low: 1.25, high: 9, readings: 5, values: [1.25,1.25,4.5,7,9]}"]
+    );
+    s.retract(ids[1]).unwrap();
+    s.retract(ids[2]).unwrap();
+    assert_eq!(
+        facts_of(&mut s, "range"),
+        ["range {sensor: 1, low: 1.25, high: 7, readings: 3, values: [1.25,4.5,7]}"]
+    );
+    s.retract(ids[3]).unwrap();
+    assert_eq!(
+        facts_of(&mut s, "range"),
+        ["range {sensor: 1, low: 4.5, high: 7, readings: 2, values: [4.5,7]}"]
+    );
+    let value = reckon_fact_store::FieldId::from_index(1).unwrap();
+    s.update(ids[4], value, dec("0.5")).unwrap();
+    assert_eq!(
+        facts_of(&mut s, "range"),
+        ["range {sensor: 1, low: 0.5, high: 4.5, readings: 2, values: [0.5,4.5]}"]
+    );
+}

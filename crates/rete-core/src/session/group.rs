@@ -1,11 +1,16 @@
-//! Grouping: the matches reaching a group node are kept by their group key; once per step,
-//! before anything fires, each group whose matches changed gets its token (keys and
-//! aggregates) anew, so what follows sees one match per group and a bulk load folds each
-//! group once.
+//! Grouping: the matches reaching a group node are kept by their group key, each with the
+//! values it brings (its value keys and aggregated values, evaluated once, when it joins);
+//! each group keeps those values per column as an ordered multiset (canonical order, so
+//! `min`, `max` and `count` are read off its ends and length, and `sum`, `avg` and
+//! `collect` fold it in the order the semantics asks for). Once per step, before anything
+//! fires, each group whose matches changed gets its token (keys and aggregates) anew, so
+//! what follows sees one match per group and a bulk load folds each group once.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use reckon_fact_store::FactStore;
+use reckon_fact_store::{FactStore, Interner, Value};
+use reckon_rule_ir::AggOp;
 use reckon_rule_ir::ops::Cell;
 
 use super::Session;
@@ -16,19 +21,69 @@ use crate::aggregate;
 use crate::compile::{Eval, Slot};
 use crate::hash_key::HashKey;
 use crate::network::{GroupKey, NodeId, NodeKind};
-use crate::order::cmp_cells;
+use crate::order::cmp_values;
 
 /// A group node's groups.
 #[derive(Debug, Default)]
 pub(crate) struct Groups {
     groups: HashMap<Vec<KeyAtom>, Group>,
-    member_of: HashMap<TokenId, Vec<KeyAtom>>,
+    member_of: HashMap<TokenId, Member>,
+}
+
+/// A match in a group: the group's key and the values it brings, one per column.
+#[derive(Debug)]
+struct Member {
+    key: Vec<KeyAtom>,
+    values: Vec<Cell>,
+    failed: bool,
 }
 
 #[derive(Debug, Default)]
 struct Group {
+    /// The matches, in the order they arrived.
     members: Vec<TokenId>,
     token: Option<TokenId>,
+    /// Per column (each value key, then each aggregate with a value): the members' values,
+    /// missing ones left out, in canonical order, each with its member.
+    columns: Vec<Vec<(Value, TokenId)>>,
+    /// How many members have a value that failed to evaluate: while any does, the group
+    /// has no match.
+    failed: usize,
+}
+
+impl Group {
+    fn add(&mut self, token: TokenId, member: &Member, interner: &Interner) {
+        self.members.push(token);
+        self.failed += usize::from(member.failed);
+        self.columns.resize_with(member.values.len(), Vec::new);
+        for (column, value) in self.columns.iter_mut().zip(&member.values) {
+            if let Some(value) = value
+                && let Err(at) =
+                    column.binary_search_by(|entry| order(entry, value, token, interner))
+            {
+                column.insert(at, (value.clone(), token));
+            }
+        }
+    }
+
+    fn remove(&mut self, token: TokenId, member: &Member, interner: &Interner) {
+        self.members.retain(|other| *other != token);
+        self.failed -= usize::from(member.failed);
+        for (column, value) in self.columns.iter_mut().zip(&member.values) {
+            if let Some(value) = value
+                && let Ok(at) =
+                    column.binary_search_by(|entry| order(entry, value, token, interner))
+            {
+                column.remove(at);
+            }
+        }
+    }
+}
+
+/// Where a column entry stands against `(value, token)`: by value canonically, then by
+/// member.
+fn order(entry: &(Value, TokenId), value: &Value, token: TokenId, interner: &Interner) -> Ordering {
+    cmp_values(&entry.0, value, interner).then(entry.1.cmp(&token))
 }
 
 impl Groups {
@@ -37,13 +92,17 @@ impl Groups {
         use std::mem::size_of;
         let entry = size_of::<Vec<KeyAtom>>() + size_of::<Group>() + 1;
         let mut bytes = self.groups.capacity() * entry;
-        bytes += self.member_of.capacity() * (size_of::<TokenId>() + size_of::<Vec<KeyAtom>>() + 1);
+        bytes += self.member_of.capacity() * (size_of::<TokenId>() + size_of::<Member>() + 1);
         for (key, group) in &self.groups {
             bytes += key.capacity() * size_of::<KeyAtom>();
             bytes += group.members.capacity() * size_of::<TokenId>();
+            for column in &group.columns {
+                bytes += column.capacity() * size_of::<(Value, TokenId)>();
+            }
         }
-        for key in self.member_of.values() {
-            bytes += key.capacity() * size_of::<KeyAtom>();
+        for member in self.member_of.values() {
+            bytes += member.key.capacity() * size_of::<KeyAtom>();
+            bytes += member.values.capacity() * size_of::<Cell>();
         }
         bytes
     }
@@ -52,30 +111,29 @@ impl Groups {
 impl<S: FactStore> Session<S> {
     /// A match reached the group node.
     pub(super) fn group_add(&mut self, node: NodeId, token: TokenId) {
-        let Some(key) = self.group_key(node, token) else {
+        let Some(member) = self.member(node, token) else {
             return;
         };
+        let key = member.key.clone();
+        let interner = self.store.interner();
         let groups = &mut self.nodes[node].groups;
-        groups
-            .groups
-            .entry(key.clone())
-            .or_default()
-            .members
-            .push(token);
-        groups.member_of.insert(token, key.clone());
+        let group = groups.groups.entry(key.clone()).or_default();
+        group.add(token, &member, interner);
+        groups.member_of.insert(token, member);
         self.mark_stale(Stale::Group(node, key));
     }
 
     /// A match left the group node.
     pub(super) fn group_remove(&mut self, node: NodeId, token: TokenId) {
+        let interner = self.store.interner();
         let groups = &mut self.nodes[node].groups;
-        let Some(key) = groups.member_of.remove(&token) else {
+        let Some(member) = groups.member_of.remove(&token) else {
             return;
         };
-        if let Some(group) = groups.groups.get_mut(&key) {
-            group.members.retain(|member| *member != token);
+        if let Some(group) = groups.groups.get_mut(&member.key) {
+            group.remove(token, &member, interner);
         }
-        self.mark_stale(Stale::Group(node, key));
+        self.mark_stale(Stale::Group(node, member.key));
     }
 
     /// A group's token was removed.
@@ -108,15 +166,19 @@ impl<S: FactStore> Session<S> {
         let Some(group) = self.nodes[node].groups.groups.get(&key) else {
             return;
         };
-        let (members, current) = (group.members.clone(), group.token);
-        if members.is_empty() {
+        let (first, current, failed) = (group.members.first().copied(), group.token, group.failed);
+        let Some(first) = first else {
             if let Some(token) = current {
                 self.remove_token(token);
             }
             self.nodes[node].groups.groups.remove(&key);
             return;
-        }
-        let frame = match self.group_frame(node, &members, &basis) {
+        };
+        let frame = match failed {
+            0 => self.group_frame(node, &key, first, &basis),
+            _ => Err(()),
+        };
+        let frame = match frame {
             Ok(frame) => frame,
             Err(()) => {
                 if let Some(token) = current {
@@ -142,14 +204,17 @@ impl<S: FactStore> Session<S> {
         self.pass_on(node, token);
     }
 
-    /// The key of the group a match belongs to; `None` (after recording the error) when a
-    /// part fails to evaluate.
-    fn group_key(&mut self, node: NodeId, token: TokenId) -> Option<Vec<KeyAtom>> {
+    /// A match's group key and the values it brings to the group; `None` (after recording
+    /// the error) when a key part fails to evaluate. A value that fails is recorded, and
+    /// the member marked failed.
+    fn member(&mut self, node: NodeId, token: TokenId) -> Option<Member> {
         let NodeKind::Group(group) = &self.net.nodes[node].kind else {
             return None;
         };
         let frame = self.tokens.frame(token);
+        let bases = [Basis::Token(token)];
         let mut key = Vec::with_capacity(group.keys.len());
+        let mut values = Vec::new();
         let mut code_index = 0;
         for part in &group.keys {
             match part {
@@ -158,13 +223,13 @@ impl<S: FactStore> Session<S> {
                     _ => key.push(KeyAtom::Missing),
                 },
                 GroupKey::Value(code) => {
-                    let value = Eval::new(&mut self.store, &self.net.calcs, &frame).eval(code);
-                    match value {
-                        Ok(value) => key.push(
-                            HashKey::of(value.as_ref()).map_or(KeyAtom::Missing, KeyAtom::Value),
-                        ),
+                    match Eval::new(&mut self.store, &self.net.calcs, &frame).eval(code) {
+                        Ok(value) => {
+                            let atom = HashKey::of(value.as_ref());
+                            key.push(atom.map_or(KeyAtom::Missing, KeyAtom::Value));
+                            values.push(value);
+                        }
                         Err(error) => {
-                            let bases = [Basis::Token(token)];
                             self.record_node_error(node, code_index, &error, &frame, &bases);
                             return None;
                         }
@@ -173,104 +238,99 @@ impl<S: FactStore> Session<S> {
                 }
             }
         }
-        Some(key)
+        let mut failures = Vec::new();
+        for (_, code) in &group.aggregates {
+            let Some(code) = code else {
+                continue;
+            };
+            match Eval::new(&mut self.store, &self.net.calcs, &frame).eval(code) {
+                Ok(value) => values.push(value),
+                Err(error) => {
+                    failures.push((code_index, error));
+                    values.push(None);
+                }
+            }
+            code_index += 1;
+        }
+        let failed = !failures.is_empty();
+        for (code_index, error) in failures {
+            self.record_node_error(node, code_index, &error, &frame, &bases);
+        }
+        Some(Member {
+            key,
+            values,
+            failed,
+        })
     }
 
-    /// A group's frame: its key parts (a value key as the least of its members' values, so
-    /// `1.0` and `1.00` in one group show the same way for any order), then its aggregates.
+    /// A group's frame: its key parts (a fact key from its first member, a value key as
+    /// the least of its members' values, so `1.0` and `1.00` in one group show the same way
+    /// for any order), then its aggregates, read off the columns.
     fn group_frame(
         &mut self,
         node: NodeId,
-        members: &[TokenId],
+        key: &[KeyAtom],
+        first: TokenId,
         basis: &Basis,
     ) -> Result<Vec<Slot>, ()> {
-        let bases = std::slice::from_ref(basis);
-        let NodeKind::Group(group) = &self.net.nodes[node].kind else {
+        let NodeKind::Group(spec) = &self.net.nodes[node].kind else {
             return Err(());
         };
-        let keys = group.keys.len();
-        let aggregates = group.aggregates.clone();
-        let key_codes: Vec<Option<crate::compile::Code>> = group
-            .keys
-            .iter()
-            .map(|key| match key {
-                GroupKey::Value(code) => Some(code.clone()),
-                GroupKey::Fact(_) => None,
-            })
-            .collect();
-        let key_slots: Vec<Option<u16>> = group
-            .keys
-            .iter()
-            .map(|key| match key {
-                GroupKey::Fact(slot) => Some(*slot),
-                GroupKey::Value(_) => None,
-            })
-            .collect();
-        let frames: Vec<Vec<Slot>> = members.iter().map(|m| self.tokens.frame(*m)).collect();
-        let mut out = Vec::with_capacity(keys + aggregates.len());
-        let mut code_index = 0;
-        for (code, slot) in key_codes.iter().zip(&key_slots) {
-            if let Some(slot) = slot {
-                out.push(frames[0][usize::from(*slot)].clone());
-                continue;
-            }
-            let code = code.as_ref().expect("a value key has code");
-            let mut least: Option<Cell> = None;
-            for frame in &frames {
-                let value = Eval::new(&mut self.store, &self.net.calcs, frame)
-                    .eval(code)
-                    .map_err(|error| {
-                        self.record_node_error(node, code_index, &error, frame, bases)
-                    })?;
-                let interner = self.store.interner();
-                if least
-                    .as_ref()
-                    .is_none_or(|l| cmp_cells(value.as_ref(), l.as_ref(), interner).is_lt())
-                {
-                    least = Some(value);
+        let Some(group) = self.nodes[node].groups.groups.get(key) else {
+            return Err(());
+        };
+        let interner = self.store.interner();
+        let first_frame = self.tokens.frame(first);
+        let mut out = Vec::with_capacity(spec.keys.len() + spec.aggregates.len());
+        let mut columns = group.columns.iter();
+        let mut fact_keys = Vec::new();
+        for part in &spec.keys {
+            match part {
+                GroupKey::Fact(slot) => {
+                    let slot = first_frame[usize::from(*slot)].clone();
+                    fact_keys.push(slot.clone());
+                    out.push(slot);
+                }
+                GroupKey::Value(_) => {
+                    let least = columns.next().and_then(|c| c.first()).map(|e| e.0.clone());
+                    out.push(Slot::Value(least));
                 }
             }
-            out.push(Slot::Value(least.flatten()));
-            code_index += 1;
         }
-        for (op, value) in &aggregates {
+        let mut code_index = spec.keys.len() - fact_keys.len();
+        let mut failure = None;
+        for (op, value) in &spec.aggregates {
             let result = match value {
-                None => aggregate::count_all(members.len(), None),
-                Some(code) => {
-                    // Every member's value is evaluated, each failure an error of its own.
-                    let mut values = Vec::with_capacity(frames.len());
-                    let mut failed = false;
-                    for frame in &frames {
-                        match Eval::new(&mut self.store, &self.net.calcs, frame).eval(code) {
-                            Ok(value) => values.push(value),
-                            Err(error) => {
-                                self.record_node_error(node, code_index, &error, frame, bases);
-                                failed = true;
-                            }
+                None => aggregate::count_all(group.members.len(), None),
+                Some(_) => {
+                    let column = columns.next().map_or(&[][..], Vec::as_slice);
+                    match op {
+                        AggOp::Count => aggregate::count_all(column.len(), None),
+                        AggOp::Min => Ok(column.first().map(|e| e.0.clone())),
+                        AggOp::Max => Ok(column.last().map(|e| e.0.clone())),
+                        _ => {
+                            let values = column.iter().map(|e| Some(e.0.clone()));
+                            aggregate::fold(*op, values, None, interner)
                         }
                     }
-                    if failed {
-                        return Err(());
-                    }
-                    aggregate::fold(*op, values, None, self.store.interner())
                 }
             };
             match result {
                 Ok(value) => out.push(Slot::Value(value)),
                 Err(error) => {
-                    // A fold that fails names the group's fact keys.
-                    let keys: Vec<Slot> = key_slots
-                        .iter()
-                        .flatten()
-                        .map(|slot| frames[0][usize::from(*slot)].clone())
-                        .collect();
-                    self.record_node_error(node, code_index, &error, &keys, bases);
-                    return Err(());
+                    failure = Some((code_index, error));
+                    break;
                 }
             }
             if value.is_some() {
                 code_index += 1;
             }
+        }
+        if let Some((code_index, error)) = failure {
+            // A fold that fails names the group's fact keys.
+            let bases = std::slice::from_ref(basis);
+            self.record_node_error(node, code_index, &error, &fact_keys, bases);
+            return Err(());
         }
         Ok(out)
     }
