@@ -389,24 +389,30 @@ impl<'p, S: FactStore> Oracle<'p, S> {
                 _ => unreachable!("group keys are made part by part from the group's keys"),
             }
         }
-        for aggregate in &group.aggregates {
-            let mut values: Vec<Cell> = Vec::with_capacity(matches.len());
-            let mut failed = false;
-            for member in matches {
+        // Each match's values, aggregate by aggregate: its first failure is an error of
+        // that match, and the group then has no environment.
+        let mut columns: Vec<Vec<Cell>> =
+            vec![Vec::with_capacity(matches.len()); group.aggregates.len()];
+        let mut failed = false;
+        for member in matches {
+            for (aggregate, column) in group.aggregates.iter().zip(&mut columns) {
                 match &aggregate.value {
-                    None => values.push(counted()),
+                    None => column.push(counted()),
                     Some(value) => match self.eval(value, member) {
-                        Ok(value) => values.push(value),
+                        Ok(value) => column.push(value),
                         Err(failure) => {
                             self.condition_error(rule, failure, member);
                             failed = true;
+                            break;
                         }
                     },
                 }
             }
-            if failed {
-                return None;
-            }
+        }
+        if failed {
+            return None;
+        }
+        for (aggregate, values) in group.aggregates.iter().zip(columns) {
             let span = aggregate.value.as_ref().map_or(aggregate.span, |v| v.span);
             match self.aggregate(aggregate.op, values, None, &env, span) {
                 Ok(value) => env.vars[aggregate.var.index()] = value,

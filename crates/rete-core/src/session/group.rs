@@ -238,22 +238,28 @@ impl<S: FactStore> Session<S> {
                 }
             }
         }
-        let mut failures = Vec::new();
+        // The first value that fails is an error of this match, which then keeps its group
+        // from having a match.
+        let mut failure = None;
         for (_, code) in &group.aggregates {
             let Some(code) = code else {
                 continue;
             };
-            match Eval::new(&mut self.store, &self.net.calcs, &frame).eval(code) {
+            let value = match failure {
+                Some(_) => Ok(None),
+                None => Eval::new(&mut self.store, &self.net.calcs, &frame).eval(code),
+            };
+            match value {
                 Ok(value) => values.push(value),
                 Err(error) => {
-                    failures.push((code_index, error));
+                    failure = Some((code_index, error));
                     values.push(None);
                 }
             }
             code_index += 1;
         }
-        let failed = !failures.is_empty();
-        for (code_index, error) in failures {
+        let failed = failure.is_some();
+        if let Some((code_index, error)) = failure {
             self.record_node_error(node, code_index, &error, &frame, &bases);
         }
         Some(Member {
