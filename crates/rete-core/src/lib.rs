@@ -8,6 +8,7 @@
 pub mod aggregate;
 mod compile;
 mod hash_key;
+mod maps;
 pub mod network;
 mod options;
 pub mod oracle;

@@ -9,7 +9,7 @@
 //! with missing and false between a value and `null`, and so are hash keys. Constants that
 //! are `null`, lists or records are left to evaluation.
 
-use std::collections::HashMap;
+use crate::maps::HashMap;
 
 use reckon_fact_store::{FieldId, Value};
 use reckon_rule_ir::BinaryOp;
@@ -89,7 +89,7 @@ pub(super) fn index(net: &mut Network) {
                     dispatch.push(Dispatch {
                         field,
                         default,
-                        by_value: HashMap::new(),
+                        by_value: HashMap::default(),
                     });
                     dispatch.len() - 1
                 }

@@ -13,7 +13,7 @@ pub(crate) mod describe;
 mod dispatch;
 mod text;
 
-use std::collections::HashMap;
+use crate::maps::HashMap;
 
 use reckon_fact_store::{FactTypeId, FieldId};
 use reckon_rule_ir::{AggOp, RuleId, Span};
@@ -155,7 +155,7 @@ pub(crate) struct Next {
     pub(crate) after: u16,
     /// The order of the sequence: the `by` fields, then every input (not derived) field
     /// in declaration order, each with the default it reads as when the fact lacks it (ties
-    /// go by fact id).
+    /// go by the canonical order of facts).
     pub(crate) order: Vec<(FieldId, Option<reckon_fact_store::Value>)>,
 }
 

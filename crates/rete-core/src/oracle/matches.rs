@@ -25,7 +25,7 @@ use reckon_rule_ir::{BinaryOp, Condition, Expr, ExprKind, Group, GroupKey, Patte
 use super::eval::{Failure, counted};
 use super::key::{KeyPart, same_parts};
 use super::{Activation, Bound, Env, Oracle};
-use crate::order::cmp_cells;
+use crate::order::{cmp_cells, cmp_facts};
 use crate::outcome::{Raised, RunError};
 
 impl<'p, S: FactStore> Oracle<'p, S> {
@@ -288,8 +288,8 @@ impl<'p, S: FactStore> Oracle<'p, S> {
     }
 
     /// The order of a `next` sequence: the `by` fields, then every input (not derived)
-    /// field in declaration order, then the fact id; fields as rules read them (defaults
-    /// applied), a missing value first.
+    /// field in declaration order, as rules read them (defaults applied, a missing value
+    /// first); then the canonical order of facts (as stored, then by id).
     fn cmp_in_sequence(&mut self, a: FactId, b: FactId, by: &[FieldId]) -> Ordering {
         let fields = &self.program.fact(a.fact_type()).fields;
         let inputs = (0..fields.len())
@@ -302,7 +302,7 @@ impl<'p, S: FactStore> Oracle<'p, S> {
                 return ordering;
             }
         }
-        a.cmp(&b)
+        cmp_facts(self.program, &*self.store, a, b)
     }
 
     /// The activations of a grouped rule: one per group key that has a match and passes the

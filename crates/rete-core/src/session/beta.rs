@@ -3,7 +3,7 @@
 //! their kin index both sides by their equality keys, so a fact meets only the matches it
 //! can join. Removing a token removes everything made from it.
 
-use std::collections::HashMap;
+use crate::maps::HashMap;
 
 use reckon_fact_store::{FactId, FactStore};
 use reckon_rule_ir::ops::EvalError;
@@ -494,7 +494,7 @@ impl<S: FactStore> Session<S> {
         }
     }
 
-    /// The order of a sequence (see [`Next::order`]), then fact ids.
+    /// The order of a sequence (see [`Next::order`]), then the canonical order of facts.
     fn follows(
         &self,
         a: FactId,
@@ -516,7 +516,8 @@ impl<S: FactStore> Session<S> {
                 return ordering;
             }
         }
-        a.cmp(&b)
+        // Equal as read (a missing field and its default read alike): as stored, then by id.
+        crate::order::cmp_facts(&self.program, &self.store, a, b)
     }
 
     /// True when `fact` passes the node's join tests with the match `token` ends. A test

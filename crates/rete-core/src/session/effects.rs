@@ -4,7 +4,7 @@
 //! supports added, changed or dropped — and each field that several activations set gets
 //! the value of the winner: the highest priority, then the least in agenda order.
 
-use std::collections::HashMap;
+use crate::maps::HashMap;
 
 use reckon_fact_store::{FactId, FactStore, FactTypeId, FieldId, Value, check_fields};
 use reckon_rule_ir::Builtin;

@@ -4,7 +4,7 @@
 //! the way to the fixpoint (say, before the fact that blocks a `no` arrives) leaves no
 //! error behind, so the errors reported are those of the final state, in any input order.
 
-use std::collections::HashMap;
+use crate::maps::HashMap;
 
 use reckon_fact_store::FactId;
 use reckon_rule_ir::{RuleId, Span};

@@ -6,8 +6,8 @@
 //! it made brought up to date — so a derived fact keeps its identity when only its values
 //! change, and an alert never fires twice for one key.
 
+use crate::maps::{HashMap, HashSet};
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
 
 use reckon_fact_store::{FactId, FactStore, FieldId};
 use reckon_rule_ir::ops::{Cell, EvalError};

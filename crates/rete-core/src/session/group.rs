@@ -6,8 +6,8 @@
 //! fires, each group whose matches changed gets its token (keys and aggregates) anew, so
 //! what follows sees one match per group and a bulk load folds each group once.
 
+use crate::maps::HashMap;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use reckon_fact_store::{FactStore, Interner, Value};
 use reckon_rule_ir::AggOp;

@@ -3,7 +3,9 @@
 //! lengths and capacities (what the collections reserved, their keys' heap parts), not an
 //! allocator's count, and leave out the store, which reports its own.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::maps::HashMap;
 use std::fmt;
 use std::mem::size_of;
 

@@ -26,7 +26,7 @@ mod memory;
 mod node_code;
 mod tokens;
 
-use std::collections::{HashMap, HashSet};
+use crate::maps::{HashMap, HashSet};
 
 use reckon_fact_store::{FactId, FactStore, FactTypeId, FieldId, StoreError, Value};
 use reckon_rule_ir::Program;
@@ -79,7 +79,7 @@ impl<S: FactStore> Session<S> {
         let nodes = net.nodes.iter().map(|_| NodeState::default()).collect();
         let mut session = Session {
             program: program.clone(),
-            members: net.memories.iter().map(|_| HashSet::new()).collect(),
+            members: net.memories.iter().map(|_| HashSet::default()).collect(),
             marks: alpha::Marks::new(net.tests.len()),
             activity: vec![0; net.nodes.len()],
             net,
@@ -87,8 +87,8 @@ impl<S: FactStore> Session<S> {
             options,
             tokens: Tokens::new(),
             nodes,
-            emitted: HashSet::new(),
-            versions: HashMap::new(),
+            emitted: HashSet::default(),
+            versions: HashMap::default(),
             stale: Vec::new(),
             tms: Tms::default(),
             supports: effects::Supports::default(),
