@@ -122,7 +122,7 @@ impl<S: FactStore> Session<S> {
 
     /// The memories (ascending) whose tests the fact passes. A test that fails to evaluate
     /// does not pass, and is a run-time error of each rule that makes it, naming the fact.
-    fn memories_of(&mut self, fact: FactId) -> Vec<MemoryId> {
+    pub(super) fn memories_of(&mut self, fact: FactId) -> Vec<MemoryId> {
         self.errors.fall(&Basis::Fact(fact));
         self.marks.start();
         let alpha = &self.net.types[fact.fact_type().index()];

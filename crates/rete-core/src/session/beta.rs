@@ -57,7 +57,7 @@ impl<S: FactStore> Session<S> {
         }
     }
 
-    fn add_child(&mut self, node: NodeId, parent: TokenId, item: Item) -> TokenId {
+    pub(super) fn add_child(&mut self, node: NodeId, parent: TokenId, item: Item) -> TokenId {
         let fact = match item {
             Item::Fact(fact, _) => Some(fact),
             _ => None,
@@ -172,52 +172,7 @@ impl<S: FactStore> Session<S> {
 
     /// A fact entered the node's memory.
     pub(super) fn right_add(&mut self, node: NodeId, fact: FactId) {
-        self.activity[node] += 1;
-        self.errors.fall(&Basis::Right(node, fact));
-        let Some(key) = self.right_key_of(node, fact) else {
-            return;
-        };
-        let tokens = self.nodes[node].left.get(&key).cloned().unwrap_or_default();
-        let bucket = self.nodes[node].right.entry(key.clone()).or_default();
-        bucket.push(fact);
-        let at = bucket.len() - 1;
-        self.nodes[node].right_key.insert(fact, (key, at));
-        let kind = kind_of(&self.net.nodes[node].kind);
-        for token in tokens {
-            match kind {
-                Kind::Join => {
-                    if self.joins(node, token, fact) {
-                        let item = Item::Fact(fact, self.version(fact));
-                        self.add_child(node, token, item);
-                    }
-                }
-                Kind::Not | Kind::Exists => {
-                    if self.joins(node, token, fact) {
-                        let matched = self.nodes[node].matched.entry(token).or_default();
-                        matched.push(fact);
-                        if matched.len() == 1 {
-                            if kind == Kind::Not {
-                                self.remove_children_at(node, token);
-                            } else {
-                                self.add_child(node, token, Item::None);
-                            }
-                        }
-                    }
-                }
-                Kind::Accumulate => {
-                    if self.joins(node, token, fact) {
-                        self.nodes[node]
-                            .matched
-                            .entry(token)
-                            .or_default()
-                            .push(fact);
-                        self.mark_stale(Stale::Accumulate(node, token));
-                    }
-                }
-                Kind::Next => self.relink(node, token),
-                _ => unreachable!("only joins take facts"),
-            }
-        }
+        self.right_add_all(node, &[fact]);
     }
 
     /// A fact left the node's memory (or is about to change): everything it made here goes.
@@ -327,7 +282,7 @@ impl<S: FactStore> Session<S> {
         }
     }
 
-    fn remove_children_at(&mut self, node: NodeId, token: TokenId) {
+    pub(super) fn remove_children_at(&mut self, node: NodeId, token: TokenId) {
         let children: Vec<TokenId> = self
             .tokens
             .get(token)
@@ -443,7 +398,7 @@ impl<S: FactStore> Session<S> {
     }
 
     /// Re-links a successor pattern's parent token to the successor of its `after` fact.
-    fn relink(&mut self, node: NodeId, token: TokenId) {
+    pub(super) fn relink(&mut self, node: NodeId, token: TokenId) {
         let NodeKind::Next(next) = &self.net.nodes[node].kind else {
             return;
         };
@@ -522,7 +477,7 @@ impl<S: FactStore> Session<S> {
 
     /// True when `fact` passes the node's join tests with the match `token` ends. A test
     /// that fails to evaluate does not pass, and is a run-time error.
-    fn joins(&mut self, node: NodeId, token: TokenId, fact: FactId) -> bool {
+    pub(super) fn joins(&mut self, node: NodeId, token: TokenId, fact: FactId) -> bool {
         let Some(join) = self.join_of(node) else {
             return false;
         };
@@ -555,7 +510,7 @@ type AccumulateError = (CodeIndex, EvalError, Option<FactId>);
 
 /// A node's kind without its data, to match on while the session is borrowed mutably.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Root,
     Join,
     Not,
@@ -569,7 +524,7 @@ enum Kind {
     Terminal,
 }
 
-fn kind_of(kind: &NodeKind) -> Kind {
+pub(super) fn kind_of(kind: &NodeKind) -> Kind {
     match kind {
         NodeKind::Root => Kind::Root,
         NodeKind::Join(_) => Kind::Join,

@@ -17,6 +17,7 @@
 
 mod agenda;
 mod alpha;
+mod batch;
 mod beta;
 mod effects;
 mod errors;
@@ -102,9 +103,7 @@ impl<S: FactStore> Session<S> {
             .filter_map(FactTypeId::from_index)
             .flat_map(|fact_type| session.store.ids(fact_type).collect::<Vec<_>>())
             .collect();
-        for fact in facts {
-            session.assert_fact(fact);
-        }
+        session.assert_all(&facts);
         Ok(session)
     }
 
@@ -117,6 +116,31 @@ impl<S: FactStore> Session<S> {
         let fact = self.store.insert(fact_type, fields, &[])?;
         self.assert_fact(fact);
         Ok(fact)
+    }
+
+    /// Adds input facts together, propagated through the network as one set (see
+    /// `batch.rs`); they take part in the next [`run`](Self::run). On an error the facts
+    /// before the one refused are in, as if inserted one by one.
+    pub fn insert_all<'f>(
+        &mut self,
+        facts: impl IntoIterator<Item = (FactTypeId, &'f [Option<Value>])>,
+    ) -> Result<Vec<FactId>, StoreError> {
+        let mut ids = Vec::new();
+        let mut refused = None;
+        for (fact_type, fields) in facts {
+            match self.store.insert(fact_type, fields, &[]) {
+                Ok(fact) => ids.push(fact),
+                Err(error) => {
+                    refused = Some(error);
+                    break;
+                }
+            }
+        }
+        self.assert_all(&ids);
+        match refused {
+            Some(error) => Err(error),
+            None => Ok(ids),
+        }
     }
 
     /// Changes a field of an input fact; what depended on the field follows in the next

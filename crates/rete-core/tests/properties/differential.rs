@@ -159,13 +159,24 @@ impl<'c> Changes<'c> {
         session.run();
         let mut pending = order[preloaded..].to_vec();
         for _round in 0..3 {
+            // Half the rounds insert one by one, the others as one batch.
             let inserts = self.random.below(pending.len() + 1);
-            for position in pending.drain(..inserts) {
-                let (fact_type, fields) = case.fact(position, session.interner_mut());
-                let id = session
-                    .insert(fact_type, &fields)
-                    .expect("a generated fact fits");
-                let (_, fields) = case.facts[position].clone();
+            let positions: Vec<usize> = pending.drain(..inserts).collect();
+            let facts: Vec<_> = positions
+                .iter()
+                .map(|&position| case.fact(position, session.interner_mut()))
+                .collect();
+            let ids = if self.random.chance(50) {
+                let batch = facts.iter().map(|(t, fields)| (*t, fields.as_slice()));
+                session.insert_all(batch).expect("generated facts fit")
+            } else {
+                facts
+                    .iter()
+                    .map(|(t, fields)| session.insert(*t, fields).expect("a generated fact fits"))
+                    .collect()
+            };
+            for (position, id) in positions.into_iter().zip(ids) {
+                let (fact_type, fields) = case.facts[position].clone();
                 live.push(Live {
                     id,
                     fact_type,
