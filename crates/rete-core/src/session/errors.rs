@@ -35,10 +35,13 @@ pub(crate) enum Basis {
 /// What identifies an error: rule, span, message and the facts it names.
 pub(crate) type Identity = (RuleId, Span, String, Vec<FactId>);
 
-/// One time an error was met: it stands until any of its bases falls.
+/// One time an error was met: it stands until any of its bases falls. Its place is
+/// reused once it has fallen; the generation tells a reference to the old sighting (left
+/// on another of its bases) from the new one.
 #[derive(Debug)]
 struct Sighting {
     error: usize,
+    generation: u32,
     standing: bool,
 }
 
@@ -50,7 +53,10 @@ pub(crate) struct Errors {
     /// How many standing sightings each error has.
     standing: Vec<u32>,
     sightings: Vec<Sighting>,
-    on: HashMap<Basis, Vec<usize>>,
+    /// Places of fallen sightings, to reuse.
+    free: Vec<usize>,
+    /// The sightings met on each basis, as (place, generation).
+    on: HashMap<Basis, Vec<(usize, u32)>>,
 }
 
 impl Errors {
@@ -71,14 +77,29 @@ impl Errors {
                 self.raised.len() - 1
             }
         };
-        let sighting = self.sightings.len();
-        self.sightings.push(Sighting {
-            error,
-            standing: true,
-        });
+        let (place, generation) = match self.free.pop() {
+            Some(place) => {
+                let sighting = &mut self.sightings[place];
+                sighting.error = error;
+                sighting.generation = sighting.generation.wrapping_add(1);
+                sighting.standing = true;
+                (place, sighting.generation)
+            }
+            None => {
+                self.sightings.push(Sighting {
+                    error,
+                    generation: 0,
+                    standing: true,
+                });
+                (self.sightings.len() - 1, 0)
+            }
+        };
         self.standing[error] += 1;
         for basis in bases {
-            self.on.entry(basis.clone()).or_default().push(sighting);
+            self.on
+                .entry(basis.clone())
+                .or_default()
+                .push((place, generation));
         }
     }
 
@@ -91,11 +112,12 @@ impl Errors {
         let Some(sightings) = self.on.remove(basis) else {
             return;
         };
-        for sighting in sightings {
-            let sighting = &mut self.sightings[sighting];
-            if sighting.standing {
+        for (place, generation) in sightings {
+            let sighting = &mut self.sightings[place];
+            if sighting.standing && sighting.generation == generation {
                 sighting.standing = false;
                 self.standing[sighting.error] -= 1;
+                self.free.push(place);
             }
         }
     }
@@ -153,5 +175,19 @@ mod tests {
         assert!(errors.standing().is_empty(), "a fallen sighting falls once");
         errors.sight(identity(), &[Basis::Token(1)], raised);
         assert_eq!(errors.standing().len(), 1, "met again, it stands again");
+    }
+
+    #[test]
+    fn a_reused_sighting_does_not_fall_with_its_predecessors_bases() {
+        let mut errors = Errors::default();
+        errors.sight(identity(), &[Basis::Token(1), Basis::Act(7)], raised);
+        errors.fall(&Basis::Token(1));
+        // The fallen sighting's place is reused; `Act(7)` still names the old one.
+        errors.sight(identity(), &[Basis::Token(2)], raised);
+        assert_eq!(errors.sightings.len(), 1, "the place was reused");
+        errors.fall(&Basis::Act(7));
+        assert_eq!(errors.standing().len(), 1, "the new sighting stands");
+        errors.fall(&Basis::Token(2));
+        assert!(errors.standing().is_empty());
     }
 }
