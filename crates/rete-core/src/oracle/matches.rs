@@ -472,30 +472,30 @@ fn split_joins(pattern: &Pattern) -> (Vec<IndexKey<'_>>, Vec<&Expr>) {
     let mut keys = Vec::new();
     let mut others = Vec::new();
     for join in &pattern.joins {
-        if let ExprKind::Binary {
-            op: BinaryOp::Eq,
-            left,
-            right,
-        } = &join.kind
-        {
-            if no_fact(left) && only_fact(right) {
-                keys.push(IndexKey {
-                    whole: join,
-                    of_match: left,
-                    of_fact: right,
-                });
-                continue;
+        let sides = match &join.kind {
+            ExprKind::Binary {
+                op: BinaryOp::Eq,
+                left,
+                right,
+            } => {
+                if no_fact(left) && only_fact(right) {
+                    Some((&**left, &**right))
+                } else if only_fact(left) && no_fact(right) {
+                    Some((&**right, &**left))
+                } else {
+                    None
+                }
             }
-            if only_fact(left) && no_fact(right) {
-                keys.push(IndexKey {
-                    whole: join,
-                    of_match: right,
-                    of_fact: left,
-                });
-                continue;
-            }
+            _ => None,
+        };
+        match sides {
+            Some((of_match, of_fact)) => keys.push(IndexKey {
+                whole: join,
+                of_match,
+                of_fact,
+            }),
+            None => others.push(join),
         }
-        others.push(join);
     }
     (keys, others)
 }
