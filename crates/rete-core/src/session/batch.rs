@@ -94,6 +94,9 @@ impl<S: FactStore> Session<S> {
                             .filter(|&fact| self.joins(node, token, fact))
                             .collect();
                         if !joined.is_empty() {
+                            for &fact in &joined {
+                                self.fold_add(node, token, fact);
+                            }
                             self.nodes[node]
                                 .matched
                                 .entry(token)

@@ -6,16 +6,14 @@
 use crate::maps::HashMap;
 
 use reckon_fact_store::{FactId, FactStore};
-use reckon_rule_ir::ops::EvalError;
 
 use super::Session;
+use super::accumulate::Fold;
 use super::errors::Basis;
 use super::tokens::{Item, TokenId};
-use crate::aggregate;
-use crate::compile::{Code, Slot};
+use crate::compile::Slot;
 use crate::hash_key::HashKey;
 use crate::network::{NodeId, NodeKind};
-use crate::order::same_as_written;
 
 /// What a node remembers.
 #[derive(Debug, Default)]
@@ -34,6 +32,8 @@ pub(crate) struct NodeState {
     pub(super) matched: HashMap<TokenId, Vec<FactId>>,
     /// A group node's groups.
     pub(super) groups: super::group::Groups,
+    /// An accumulation's values, per parent token.
+    pub(super) folds: HashMap<TokenId, Fold>,
 }
 
 /// A node whose output depends on many matches, to bring up to date before firing.
@@ -120,6 +120,10 @@ impl<S: FactStore> Session<S> {
                             .into_iter()
                             .filter(|f| self.joins(node, token, *f))
                             .collect();
+                        self.nodes[node].folds.insert(token, Fold::default());
+                        for &fact in &matched {
+                            self.fold_add(node, token, fact);
+                        }
                         self.nodes[node].matched.insert(token, matched);
                         self.mark_stale(Stale::Accumulate(node, token));
                     }
@@ -223,7 +227,10 @@ impl<S: FactStore> Session<S> {
                             self.add_child(node, token, Item::None);
                         }
                         Kind::Exists if now_empty => self.remove_children_at(node, token),
-                        Kind::Accumulate => self.mark_stale(Stale::Accumulate(node, token)),
+                        Kind::Accumulate => {
+                            self.fold_remove(node, token, fact);
+                            self.mark_stale(Stale::Accumulate(node, token));
+                        }
                         _ => {}
                     }
                 }
@@ -277,6 +284,7 @@ impl<S: FactStore> Session<S> {
             }
         }
         state.matched.remove(&token);
+        state.folds.remove(&token);
         if matches!(self.net.nodes[node].kind, NodeKind::Group(_)) {
             self.group_remove(node, token);
         }
@@ -293,107 +301,6 @@ impl<S: FactStore> Session<S> {
             .collect();
         for child in children {
             self.remove_token(child);
-        }
-    }
-
-    /// Brings an accumulation's result for one parent token up to date.
-    pub(super) fn refresh_accumulate(&mut self, node: NodeId, token: TokenId) {
-        if !self.tokens.contains(token) || !self.nodes[node].matched.contains_key(&token) {
-            return;
-        }
-        let NodeKind::Accumulate(accumulate) = &self.net.nodes[node].kind else {
-            return;
-        };
-        let (op, has_value) = (accumulate.op, accumulate.value.is_some());
-        let value_index = self
-            .join_of(node)
-            .map_or(0, |j| j.keys.len() * 2 + j.residual.len());
-        let facts = self.nodes[node]
-            .matched
-            .get(&token)
-            .cloned()
-            .unwrap_or_default();
-        self.errors.fall(&Basis::Fold(node, token));
-        let result = self.fold_accumulate(node, token, op, has_value, value_index, &facts);
-        let value = match result {
-            Ok(value) => value,
-            Err(errors) => {
-                let bases = [Basis::Token(token), Basis::Fold(node, token)];
-                for (index, error, fact) in errors {
-                    let mut frame = self.tokens.frame(token);
-                    frame.extend(fact.map(Slot::Fact));
-                    self.record_node_error(node, index, &error, &frame, &bases);
-                }
-                self.remove_children_at(node, token);
-                return;
-            }
-        };
-        let current = self
-            .tokens
-            .get(token)
-            .children
-            .iter()
-            .copied()
-            .find(|child| self.tokens.get(*child).node == node);
-        if let Some(child) = current {
-            let interner = self.store.interner();
-            if matches!(&self.tokens.get(child).item, Item::Value(old) if same_as_written(old, &value, interner))
-            {
-                return;
-            }
-            self.remove_token(child);
-        }
-        self.add_child(node, token, Item::Value(value));
-    }
-
-    /// Folds an accumulation over `facts`. Every fact's value is evaluated (each failure is
-    /// an error naming the match and that fact); the default only when nothing is folded.
-    fn fold_accumulate(
-        &mut self,
-        node: NodeId,
-        token: TokenId,
-        op: reckon_rule_ir::AggOp,
-        has_value: bool,
-        value_index: usize,
-        facts: &[FactId],
-    ) -> Result<reckon_rule_ir::ops::Cell, Vec<AccumulateError>> {
-        let mut values = Vec::with_capacity(facts.len());
-        if has_value {
-            let code = self.code(node, value_index);
-            let mut errors = Vec::new();
-            for fact in facts {
-                match self.eval_at(token, Some(*fact), &code) {
-                    Ok(value) => values.push(value),
-                    Err(error) => errors.push((value_index, error, Some(*fact))),
-                }
-            }
-            if !errors.is_empty() {
-                return Err(errors);
-            }
-        }
-        let folded = match has_value {
-            true => values.iter().any(Option::is_some),
-            false => !facts.is_empty(),
-        };
-        let default_index = value_index + usize::from(has_value);
-        let default = match self.join_default(node) {
-            Some(code) if !folded => Some(
-                self.eval_at(token, None, &code)
-                    .map_err(|e| vec![(default_index, e, None)])?,
-            ),
-            _ => None,
-        };
-        let result = match has_value {
-            false => aggregate::count_all(facts.len(), default),
-            true => aggregate::fold(op, values, default, self.store.interner()),
-        };
-        result.map_err(|e| vec![(value_index, e, None)])
-    }
-
-    fn join_default(&self, node: NodeId) -> Option<Code> {
-        match &self.net.nodes[node].kind {
-            NodeKind::Accumulate(a) => a.default.clone(),
-            _ => None,
         }
     }
 
@@ -503,10 +410,6 @@ impl<S: FactStore> Session<S> {
         self.versions.get(&fact).copied().unwrap_or(0)
     }
 }
-
-/// An accumulation's failure: which of the node's codes, what went wrong, and the fact
-/// whose value it was (none for the default or the fold).
-type AccumulateError = (CodeIndex, EvalError, Option<FactId>);
 
 /// A node's kind without its data, to match on while the session is borrowed mutably.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

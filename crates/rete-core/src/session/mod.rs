@@ -15,6 +15,7 @@
 //! aggregates, an accumulation) is brought up to date once per step, before anything
 //! fires, so a bulk load folds each group once.
 
+mod accumulate;
 mod agenda;
 mod alpha;
 mod batch;
