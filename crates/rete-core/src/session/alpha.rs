@@ -75,6 +75,9 @@ impl<S: FactStore> Session<S> {
         if !self.store.contains(fact) {
             return;
         }
+        if !self.program.field(fact.fact_type(), field).derived {
+            self.reorder_winners(fact);
+        }
         let alpha = &self.net.types[fact.fact_type().index()];
         let concerned = alpha
             .by_field

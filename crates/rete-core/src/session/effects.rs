@@ -4,7 +4,7 @@
 //! supports added, changed or dropped — and each field that several activations set gets
 //! the value of the winner: the highest priority, then the least in agenda order.
 
-use crate::maps::HashMap;
+use crate::maps::{HashMap, HashSet};
 
 use reckon_fact_store::{FactId, FactStore, FactTypeId, FieldId, Value, check_fields};
 use reckon_rule_ir::Builtin;
@@ -45,6 +45,9 @@ pub(crate) struct Desired {
 #[derive(Debug, Default)]
 pub(crate) struct Supports {
     by_field: HashMap<(FactId, FieldId), Vec<(ActId, Cell)>>,
+    /// The fields more than one activation sets: their winner depends on how the
+    /// activations' facts order, which a change of a field no rule reads can move.
+    contested: HashSet<(FactId, FieldId)>,
 }
 
 type Failure = (Span, String);
@@ -389,10 +392,48 @@ impl<S: FactStore> Session<S> {
         if let Some(value) = value {
             supports.push((act, value));
         }
-        let winner = self.winner(fact, field);
-        if winner.is_none() {
+        if supports.len() > 1 {
+            self.supports.contested.insert((fact, field));
+        } else {
+            self.supports.contested.remove(&(fact, field));
+        }
+        if supports.is_empty() {
             self.supports.by_field.remove(&(fact, field));
         }
+        self.write_winner(fact, field);
+    }
+
+    /// A field of `fact` that orders facts canonically changed: each contested field that
+    /// an activation keyed on the fact sets gets its winner again (the oracle, which
+    /// recomputes everything, would pick it by the new order).
+    pub(super) fn reorder_winners(&mut self, fact: FactId) {
+        if self.supports.contested.is_empty() {
+            return;
+        }
+        let keyed_on = |atoms: &[KeyAtom]| {
+            atoms
+                .iter()
+                .any(|atom| matches!(atom, KeyAtom::Fact(f, _) if *f == fact))
+        };
+        let mut again = Vec::new();
+        for &(target, field) in &self.supports.contested {
+            let supports = &self.supports.by_field[&(target, field)];
+            if supports
+                .iter()
+                .any(|(act, _)| self.tms.get(*act).is_some_and(|a| keyed_on(&a.key.atoms)))
+            {
+                again.push((target, field));
+            }
+        }
+        again.sort_unstable();
+        for (target, field) in again {
+            self.write_winner(target, field);
+        }
+    }
+
+    /// Writes the winning value of a field (or none, when nothing sets it).
+    fn write_winner(&mut self, fact: FactId, field: FieldId) {
+        let winner = self.winner(fact, field);
         if !self.store.contains(fact) {
             return;
         }
