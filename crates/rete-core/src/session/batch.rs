@@ -38,8 +38,10 @@ impl<S: FactStore> Session<S> {
     /// Facts entered the node's memory together.
     pub(super) fn right_add_all(&mut self, node: NodeId, facts: &[FactId]) {
         self.activity[node] += facts.len() as u64;
-        let mut keys: Vec<Vec<HashKey>> = Vec::new();
-        let mut by_key: HashMap<Vec<HashKey>, Vec<FactId>> = HashMap::default();
+        // The facts by join key, keys in first-seen order; a map finds a key's place only
+        // when there is more than one fact (a single one is the hot path of every change).
+        let mut groups: Vec<(Vec<HashKey>, Vec<FactId>)> = Vec::new();
+        let mut place: HashMap<Vec<HashKey>, usize> = HashMap::default();
         for &fact in facts {
             self.errors.fall(&Basis::Right(node, fact));
             let Some(key) = self.right_key_of(node, fact) else {
@@ -50,15 +52,20 @@ impl<S: FactStore> Session<S> {
             bucket.push(fact);
             let at = bucket.len() - 1;
             state.right_key.insert(fact, (key.clone(), at));
-            let joining = by_key.entry(key).or_insert_with_key(|key| {
-                keys.push(key.clone());
-                Vec::new()
-            });
-            joining.push(fact);
+            if facts.len() == 1 {
+                groups.push((key, vec![fact]));
+                continue;
+            }
+            match place.get(&key) {
+                Some(&at) => groups[at].1.push(fact),
+                None => {
+                    place.insert(key.clone(), groups.len());
+                    groups.push((key, vec![fact]));
+                }
+            }
         }
         let kind = kind_of(&self.net.nodes[node].kind);
-        for key in keys {
-            let joining = by_key.remove(&key).unwrap_or_default();
+        for (key, joining) in groups {
             let tokens = self.nodes[node].left.get(&key).cloned().unwrap_or_default();
             for token in tokens {
                 match kind {

@@ -329,10 +329,8 @@ impl<S: FactStore> Session<S> {
                 Some(fact) if self.store.contains(fact) => {
                     // Only the fields an emit writes: a derived field belongs to the rules
                     // that set it.
-                    let decl = self.program.fact(fact_type);
-                    let written: Vec<bool> = decl.fields.iter().map(|f| !f.derived).collect();
                     for (index, value) in fields.into_iter().enumerate() {
-                        if !written[index] {
+                        if self.program.fact(fact_type).fields[index].derived {
                             continue;
                         }
                         let field = FieldId::from_index(index).expect("a declared field");

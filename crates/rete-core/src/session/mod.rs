@@ -3,13 +3,14 @@
 //! needs; facts go in and out incrementally, and [`Session::run`] fires to a fixpoint.
 //!
 //! - `alpha.rs` — facts entering, leaving and changing: shared tests and alpha memories.
-//! - `beta.rs` — tokens through joins, absence, existence, accumulation, expansion, lets,
-//!   guards and successors; `group.rs` — grouping.
+//! - `beta.rs` — tokens through joins, absence, existence, expansion, lets, guards and
+//!   successors; `batch.rs` — facts entering a node as one set; `accumulate.rs` and
+//!   `group.rs` — accumulations and groups, their values as ordered multisets.
 //! - `agenda.rs` — pending activations in firing order; `fire.rs` — firing and truth
 //!   maintenance (`effects.rs` reconciles what an activation should have made with what
 //!   it has); `errors.rs` — run-time errors, standing as long as what they were met on.
 //! - `tokens.rs` — the token arena; `node_code.rs` — a node's code over a match (join
-//!   keys, errors).
+//!   keys, errors); `memory.rs` — the bytes the network holds, by node kind.
 //!
 //! Propagation is eager and synchronous; what depends on many matches at once (a group's
 //! aggregates, an accumulation) is brought up to date once per step, before anything
