@@ -6,9 +6,14 @@
 
 mod check;
 mod compile;
+mod explain;
 mod facts;
 mod fmt;
 mod inputs;
+mod open;
+mod progress;
+mod run;
+mod summary;
 
 use std::process::ExitCode;
 
@@ -26,8 +31,10 @@ struct Cli {
 enum Command {
     Check(check::CheckArgs),
     Compile(compile::CompileArgs),
+    Explain(explain::ExplainArgs),
     Facts(facts::FactsArgs),
     Fmt(fmt::FmtArgs),
+    Run(run::RunArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +44,8 @@ fn main() -> ExitCode {
         Command::Compile(args) => compile::run(&args),
         Command::Facts(args) => facts::run(&args).map(|()| true),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Run(args) => run::run(&args),
+        Command::Explain(args) => explain::run(&args),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,

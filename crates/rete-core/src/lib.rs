@@ -19,4 +19,4 @@ mod session;
 pub use network::{BuildError, Network, NodeCounts};
 pub use options::RunOptions;
 pub use outcome::{Alert, Outcome, RunError, render_fact};
-pub use session::{MemoryUse, Session};
+pub use session::{Derivation, MemoryUse, Session, Stats};

@@ -62,6 +62,11 @@ impl<E: NamesFacts> Raised<E> {
         Raised { event, ids }
     }
 
+    /// The ids of the facts the event names.
+    pub(crate) fn ids(&self) -> &[FactId] {
+        &self.ids
+    }
+
     /// The event as it was raised.
     pub(crate) fn event(&self) -> &E {
         &self.event

@@ -15,6 +15,7 @@ use super::load::{Loader, ReadError, ReadOptions, ReadReport};
 use super::write::WriteError;
 use crate::catalog::{FactTypeId, FieldId, Presence};
 use crate::format::{write_json_string, write_plain};
+use crate::id::FactId;
 use crate::intern::{Symbol, TextCapacityError};
 use crate::store::{Extra, FactStore};
 use crate::value::Value;
@@ -297,6 +298,17 @@ pub fn write_csv<S: FactStore + ?Sized>(
     out: impl Write,
     options: &CsvWriteOptions,
 ) -> Result<usize, WriteError> {
+    write_csv_ids(store, fact_type, store.ids(fact_type), out, options)
+}
+
+/// Writes the facts `ids` of `fact_type`, in the order given, as [`write_csv`] does.
+pub fn write_csv_ids<S: FactStore + ?Sized>(
+    store: &S,
+    fact_type: FactTypeId,
+    ids: impl IntoIterator<Item = FactId>,
+    out: impl Write,
+    options: &CsvWriteOptions,
+) -> Result<usize, WriteError> {
     let schema = store.catalog().schema(fact_type);
     let interner = store.interner();
     let extra_names = store.extra_names(fact_type);
@@ -313,7 +325,10 @@ pub fn write_csv<S: FactStore + ?Sized>(
     );
     writer.write_record(&row).map_err(csv_write_error)?;
     let mut written = 0;
-    for id in store.ids(fact_type) {
+    for id in ids {
+        if id.fact_type() != fact_type {
+            return Err(WriteError::StaleId(id));
+        }
         let fact = store.get(id).ok_or(WriteError::StaleId(id))?;
         row.clear();
         if options.type_column {

@@ -65,6 +65,7 @@ pub fn infer_ndjson(input: impl Read, source: &str) -> Result<Catalog, ReadError
         }],
         unreported: 0,
         facts: 0,
+        ids: Vec::new(),
     };
     for (index, line) in reader.split(b'\n').enumerate() {
         let line_number = index as u64 + 1;

@@ -26,6 +26,9 @@ pub struct ReadOptions {
     pub max_value_bytes: usize,
     /// The fact type of input that does not name one (no `type` member or column).
     pub fact_type: Option<FactTypeId>,
+    /// Keep the ids of the facts inserted, in input order, in the report (for a caller
+    /// that must act on each, such as a running session).
+    pub keep_ids: bool,
 }
 
 impl Default for ReadOptions {
@@ -36,6 +39,7 @@ impl Default for ReadOptions {
             max_errors: 1000,
             max_value_bytes: 16 << 20,
             fact_type: None,
+            keep_ids: false,
         }
     }
 }
@@ -52,6 +56,12 @@ impl ReadOptions {
     /// Collects every error instead of stopping at the first bad fact.
     pub fn collect_errors(mut self) -> ReadOptions {
         self.on_error = OnError::Collect;
+        self
+    }
+
+    /// Keeps the ids of the facts inserted in the report.
+    pub fn keeping_ids(mut self) -> ReadOptions {
+        self.keep_ids = true;
         self
     }
 
@@ -78,6 +88,8 @@ pub struct ReadReport {
     pub facts: usize,
     /// Facts inserted per fact type, indexed by `FactTypeId`.
     pub per_type: Vec<usize>,
+    /// With [`ReadOptions::keep_ids`], the facts inserted, in input order; else empty.
+    pub ids: Vec<FactId>,
 }
 
 /// A read that met bad input. Facts that were good are in the store.
@@ -89,6 +101,8 @@ pub struct ReadError {
     pub unreported: usize,
     /// Good facts inserted.
     pub facts: usize,
+    /// With [`ReadOptions::keep_ids`], the good facts inserted, in input order; else empty.
+    pub ids: Vec<FactId>,
 }
 
 impl fmt::Display for ReadError {
@@ -118,6 +132,7 @@ pub(crate) struct Loader<'a, S: FactStore + ?Sized> {
     errors: Vec<InputError>,
     unreported: usize,
     per_type: Vec<usize>,
+    ids: Vec<FactId>,
 }
 
 impl<'a, S: FactStore + ?Sized> Loader<'a, S> {
@@ -133,6 +148,7 @@ impl<'a, S: FactStore + ?Sized> Loader<'a, S> {
             errors: Vec::new(),
             unreported: 0,
             per_type,
+            ids: Vec::new(),
         }
     }
 
@@ -199,8 +215,11 @@ impl<'a, S: FactStore + ?Sized> Loader<'a, S> {
         column: Option<u32>,
     ) -> ControlFlow<()> {
         match result {
-            Ok(_) => {
+            Ok(id) => {
                 self.per_type[fact_type.index()] += 1;
+                if self.options.keep_ids {
+                    self.ids.push(id);
+                }
                 ControlFlow::Continue(())
             }
             Err(error) => {
@@ -245,12 +264,14 @@ impl<'a, S: FactStore + ?Sized> Loader<'a, S> {
             Ok(ReadReport {
                 facts,
                 per_type: self.per_type,
+                ids: self.ids,
             })
         } else {
             Err(ReadError {
                 errors: self.errors,
                 unreported: self.unreported,
                 facts,
+                ids: self.ids,
             })
         }
     }

@@ -14,7 +14,7 @@ mod load;
 mod ndjson;
 mod write;
 
-pub use self::csv::{CsvWriteOptions, read_csv, write_csv};
+pub use self::csv::{CsvWriteOptions, read_csv, write_csv, write_csv_ids};
 pub use error::{InputError, InputErrorKind};
 pub use infer::infer_ndjson;
 pub use json_array::read_json_array;

@@ -51,7 +51,7 @@ impl<'p, S: FactStore> Oracle<'p, S> {
     }
 
     /// Extends `env` through `conditions` in order, pushing every complete match to `out`.
-    fn extend(
+    pub(super) fn extend(
         &mut self,
         rule: &'p Rule,
         conditions: &'p [Condition],
@@ -212,7 +212,7 @@ impl<'p, S: FactStore> Oracle<'p, S> {
     /// (one that fails or is missing joins nothing; its error belongs to the fact, met
     /// by `test_every_fact`), equal keys, then the other joins in written order (one that
     /// fails is an error of that candidate, which does not pass).
-    fn passing(
+    pub(super) fn passing(
         &mut self,
         rule: &Rule,
         pattern: &Pattern,
@@ -351,7 +351,12 @@ impl<'p, S: FactStore> Oracle<'p, S> {
     }
 
     /// A match's group key; `None` when a key part failed to evaluate.
-    fn group_key(&mut self, rule: &Rule, group: &Group, env: &Env) -> Option<Vec<KeyPart>> {
+    pub(super) fn group_key(
+        &mut self,
+        rule: &Rule,
+        group: &Group,
+        env: &Env,
+    ) -> Option<Vec<KeyPart>> {
         let mut key = Vec::with_capacity(group.keys.len());
         for part in &group.keys {
             key.push(match part {
@@ -370,7 +375,7 @@ impl<'p, S: FactStore> Oracle<'p, S> {
 
     /// A group's environment: its fact keys bound, its value keys and aggregates computed;
     /// `None` when an aggregate failed to evaluate for some match.
-    fn group_env(
+    pub(super) fn group_env(
         &mut self,
         rule: &Rule,
         group: &Group,
@@ -458,15 +463,15 @@ impl<'p, S: FactStore> Oracle<'p, S> {
 
 /// An index key of a pattern: an equality join whose one side reads the pattern's fact
 /// and nothing else bound, and whose other side does not read it.
-struct IndexKey<'p> {
-    whole: &'p Expr,
+pub(super) struct IndexKey<'p> {
+    pub(super) whole: &'p Expr,
     of_match: &'p Expr,
     of_fact: &'p Expr,
 }
 
 /// A pattern's joins as the network splits them: its index keys, then the others, each in
 /// written order.
-fn split_joins(pattern: &Pattern) -> (Vec<IndexKey<'_>>, Vec<&Expr>) {
+pub(super) fn split_joins(pattern: &Pattern) -> (Vec<IndexKey<'_>>, Vec<&Expr>) {
     let only_fact = |side: &Expr| side.bindings() == [pattern.binding] && side.vars().is_empty();
     let no_fact = |side: &Expr| !side.bindings().contains(&pattern.binding);
     let mut keys = Vec::new();

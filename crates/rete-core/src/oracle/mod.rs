@@ -21,6 +21,7 @@ mod fire;
 mod key;
 mod matches;
 mod tms;
+mod why_not;
 
 use std::collections::BTreeMap;
 
@@ -31,6 +32,7 @@ use reckon_rule_ir::{BindingId, Program, Rule, RuleId};
 use crate::options::RunOptions;
 use crate::outcome::{Alert, Outcome, Raised, RunError};
 use key::KeyPart;
+pub use why_not::{Blocked, Reason, Step, WhyNot, why_not};
 
 /// Runs `program` over the facts in `store` to its fixpoint, as `docs/semantics.md`
 /// defines, and returns the result. The store arrives holding the input facts; the run

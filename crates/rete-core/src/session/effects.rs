@@ -31,6 +31,13 @@ pub(crate) struct Made {
     sets: Vec<(FactId, FieldId)>,
 }
 
+impl Made {
+    /// The facts the activation emitted.
+    pub(super) fn emitted_facts(&self) -> impl Iterator<Item = FactId> + '_ {
+        self.emitted.iter().map(|(_, fact)| *fact)
+    }
+}
+
 /// What an activation should make, and what firing it does once.
 #[derive(Debug, Default)]
 pub(crate) struct Desired {
@@ -446,6 +453,16 @@ impl<S: FactStore> Session<S> {
     /// The value of the supporting activation of the highest priority, then the least in
     /// agenda order; `None` when nothing sets the field.
     fn winner(&self, fact: FactId, field: FieldId) -> Option<Cell> {
+        let act = self.winning_act(fact, field)?;
+        let supports = self.supports.by_field.get(&(fact, field))?;
+        supports
+            .iter()
+            .find(|(by, _)| *by == act)
+            .map(|(_, value)| value.clone())
+    }
+
+    /// The supporting activation of the highest priority, then the least in agenda order.
+    pub(super) fn winning_act(&self, fact: FactId, field: FieldId) -> Option<ActId> {
         let supports = self.supports.by_field.get(&(fact, field))?;
         let order = |act: ActId| {
             let key = &self
@@ -456,14 +473,11 @@ impl<S: FactStore> Session<S> {
             let rule = &self.net.rules[key.rule.index()];
             (std::cmp::Reverse(rule.priority), rule.stratum, key.rule)
         };
-        supports
-            .iter()
-            .min_by(|(a, _), (b, _)| {
-                order(*a)
-                    .cmp(&order(*b))
-                    .then_with(|| self.tms.cmp_keys(&self.program, &self.store, *a, *b))
-            })
-            .map(|(_, value)| value.clone())
+        supports.iter().map(|(act, _)| *act).min_by(|a, b| {
+            order(*a)
+                .cmp(&order(*b))
+                .then_with(|| self.tms.cmp_keys(&self.program, &self.store, *a, *b))
+        })
     }
 }
 

@@ -173,6 +173,7 @@ impl<S: FactStore> Session<S> {
         };
         self.tms.by_key.insert(key, act);
         self.tms.by_token.insert(token, act);
+        self.stats.activations += 1;
         let info = &self.net.rules[rule.index()];
         self.agenda.push(info.stratum, info.priority, rule, act);
     }
@@ -245,6 +246,7 @@ impl<S: FactStore> Session<S> {
             return;
         };
         activation.fired = true;
+        self.stats.fired += 1;
         let key = activation.key.clone();
         let base = ActKey {
             rule: key.rule,

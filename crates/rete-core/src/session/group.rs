@@ -87,6 +87,11 @@ fn order(entry: &(Value, TokenId), value: &Value, token: TokenId, interner: &Int
 }
 
 impl Groups {
+    /// The member tokens of the group with `key`, in the order they arrived.
+    pub(super) fn members(&self, key: &[KeyAtom]) -> &[TokenId] {
+        self.groups.get(key).map_or(&[], |group| &group.members)
+    }
+
     /// Estimated bytes of the groups and their index of members.
     pub(super) fn bytes(&self) -> usize {
         use std::mem::size_of;

@@ -23,6 +23,7 @@ mod batch;
 mod beta;
 mod effects;
 mod errors;
+mod explain;
 mod fire;
 mod group;
 mod memory;
@@ -43,6 +44,7 @@ use beta::NodeState;
 use fire::Tms;
 use tokens::{ROOT_TOKEN, Tokens};
 
+pub use explain::Derivation;
 pub use memory::MemoryUse;
 
 /// A program running over a store.
@@ -72,6 +74,16 @@ pub struct Session<S: FactStore> {
     stopped: Option<RunError>,
     /// How many times each node was activated, for seeing how much work a change causes.
     activity: Vec<u64>,
+    stats: Stats,
+}
+
+/// Counts of the work a session has done so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Activations made: matches (or groups) that passed all of a rule's conditions.
+    pub activations: u64,
+    /// Activations fired.
+    pub fired: u64,
 }
 
 impl<S: FactStore> Session<S> {
@@ -99,6 +111,7 @@ impl<S: FactStore> Session<S> {
             alerts: Vec::new(),
             errors: errors::Errors::default(),
             stopped: None,
+            stats: Stats::default(),
         };
         session.pass_on(0, ROOT_TOKEN);
         let facts: Vec<FactId> = (0..session.program.facts.len())
@@ -145,6 +158,18 @@ impl<S: FactStore> Session<S> {
         }
     }
 
+    /// Adds the input facts `write` puts into the store (a reader, say), which returns
+    /// its result and the ids of the facts it inserted; they are propagated as one set.
+    pub fn insert_from<T>(&mut self, write: impl FnOnce(&mut S) -> (T, Vec<FactId>)) -> T {
+        let (result, ids) = write(&mut self.store);
+        let ids: Vec<FactId> = ids
+            .into_iter()
+            .filter(|id| self.store.contains(*id))
+            .collect();
+        self.assert_all(&ids);
+        result
+    }
+
     /// Changes a field of an input fact; what depended on the field follows in the next
     /// run. (This is a change of the fact, not a new version of it: what already fired
     /// for it does not fire again unless it matches anew.)
@@ -174,15 +199,34 @@ impl<S: FactStore> Session<S> {
     /// Fires activations until none is pending (or the loop guard stops the run), and
     /// returns the session's state.
     pub fn run(&mut self) -> Outcome {
+        self.fire_all();
+        self.outcome()
+    }
+
+    /// Fires activations until none is pending or the loop guard stops the run, inside a
+    /// `stratum` tracing span for each stratum in turn (so a subscriber sees where the
+    /// time goes); [`run`](Self::run) without gathering the outcome.
+    pub fn fire_all(&mut self) {
         self.settle();
+        let mut stratum: Option<(u32, tracing::span::EnteredSpan)> = None;
         while self.stopped.is_none() {
             let Some(activation) = self.next_activation() else {
                 break;
             };
+            if let Some(rule) = self.tms.get(activation).map(|a| a.key.rule) {
+                let index = self.net.rules[rule.index()].stratum;
+                if stratum
+                    .as_ref()
+                    .is_none_or(|(current, _)| *current != index)
+                {
+                    // The span of the stratum before closes first.
+                    drop(stratum.take());
+                    stratum = Some((index, tracing::info_span!("stratum", index).entered()));
+                }
+            }
             self.fire(activation);
             self.settle();
         }
-        self.outcome()
     }
 
     /// The session's state: every live fact, the alerts and errors so far.
@@ -194,6 +238,29 @@ impl<S: FactStore> Session<S> {
             &self.errors.standing(),
             self.stopped.clone(),
         )
+    }
+
+    /// The alerts raised so far, each with the facts of its activation.
+    pub fn alerts(&self) -> impl Iterator<Item = (Alert, &[FactId])> {
+        self.alerts
+            .iter()
+            .map(|raised| (raised.finish(&self.program, &self.store), raised.ids()))
+    }
+
+    /// The run-time errors standing, each with the facts it was met on, and the loop error
+    /// the last run stopped on.
+    pub fn run_errors(&self) -> (Vec<(RunError, Vec<FactId>)>, Option<RunError>) {
+        let standing = self.errors.standing();
+        let errors = standing
+            .iter()
+            .map(|raised| {
+                (
+                    raised.finish(&self.program, &self.store),
+                    raised.ids().to_vec(),
+                )
+            })
+            .collect();
+        (errors, self.stopped.clone())
     }
 
     /// The store.
@@ -215,6 +282,11 @@ impl<S: FactStore> Session<S> {
     /// much work a change caused.
     pub fn activity(&self) -> u64 {
         self.activity.iter().sum()
+    }
+
+    /// Counts of the work done so far.
+    pub fn stats(&self) -> Stats {
+        self.stats
     }
 
     /// How many tokens (partial matches) are live.
