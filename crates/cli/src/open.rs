@@ -27,6 +27,11 @@ pub(crate) struct Sources {
     /// Where facts are kept while rules run.
     #[arg(long, value_enum, default_value_t = BackendArg::Column)]
     backend: BackendArg,
+    /// Threads to run on (0: one per core). Rules whose joins and groups all go through
+    /// one key (an employee id, say) run in that many partitions at once, with the same
+    /// results; other rules run on one.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 1)]
+    threads: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -87,10 +92,12 @@ impl Sources {
     pub(crate) fn open(&self) -> Result<Opened, String> {
         let (rules, facts) = self.files()?;
         let started = Instant::now();
-        let mut builder = Engine::builder().backend(match self.backend {
-            BackendArg::Column => Backend::Column,
-            BackendArg::Row => Backend::Row,
-        });
+        let mut builder = Engine::builder()
+            .threads(self.threads)
+            .backend(match self.backend {
+                BackendArg::Column => Backend::Column,
+                BackendArg::Row => Backend::Row,
+            });
         for path in &rules {
             builder = builder.file(path);
         }

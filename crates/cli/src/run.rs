@@ -27,7 +27,11 @@ Examples:
   reckon run examples/payroll
   reckon run --rules rules.calc --facts shifts.ndjson employees.ndjson --out results.ndjson
   reckon run --rules rules.calc more.json --facts facts.csv --format csv --out results/
-  cat facts.ndjson | reckon run --rules rules.calc --facts - | jq .")]
+  cat facts.ndjson | reckon run --rules rules.calc --facts - | jq .
+
+Exit status: 0 when the run was clean; 1 for bad rules or bad facts (nothing is written),
+or for a run-time error in a rule (listed on standard error; the results are written);
+2 for bad usage.")]
 pub(crate) struct RunArgs {
     #[command(flatten)]
     sources: Sources,
@@ -41,6 +45,17 @@ pub(crate) struct RunArgs {
     /// Print no summary.
     #[arg(long, short)]
     quiet: bool,
+    /// The summary's format on standard error.
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text, value_name = "FORMAT")]
+    summary: SummaryFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SummaryFormat {
+    /// A table for people.
+    Text,
+    /// One JSON object for programs.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -88,7 +103,14 @@ pub(crate) fn run(args: &RunArgs) -> Result<bool, String> {
             ("run", run_time),
             ("write", write_time),
         ];
-        eprint!("{}", summary(&opened, &written, &stages, started.elapsed()));
+        let total = started.elapsed();
+        match args.summary {
+            SummaryFormat::Text => eprint!("{}", summary(&opened, &written, &stages, total)),
+            SummaryFormat::Json => eprintln!(
+                "{}",
+                crate::summary::json(&opened, &written, &stages, total)
+            ),
+        }
     }
     Ok(errors.is_empty())
 }

@@ -22,12 +22,16 @@ impl<'e> Summary<'e> {
         let rules = engine.rule_names().count();
         let _ = writeln!(
             text,
-            "\n{} over {}: {} rule{} ({} nodes)\n",
+            "\n{} over {}: {} rule{} ({} nodes){}\n",
             rule_files.join(", "),
             fact_files.join(", "),
             thousands(rules as u64),
             if rules == 1 { "" } else { "s" },
-            thousands(engine.node_counts().total() as u64)
+            thousands(engine.node_counts().total() as u64),
+            match engine.partitions() {
+                1 => String::new(),
+                n => format!(", in {n} partitions run in parallel"),
+            }
         );
         Summary { engine, text }
     }
@@ -121,6 +125,59 @@ impl<'e> Summary<'e> {
     pub(crate) fn finish(self) -> String {
         self.text
     }
+}
+
+/// The summary as one JSON object, for programs: the same figures as the table.
+pub(crate) fn json(
+    opened: &crate::open::Opened,
+    written: &reckon::Written,
+    stages: &[(&str, Duration)],
+    total: Duration,
+) -> serde_json::Value {
+    use serde_json::json;
+    let session = &opened.session;
+    let engine = session.engine();
+    let metrics = session.metrics();
+    let types: Vec<serde_json::Value> = written
+        .per_type
+        .iter()
+        .map(|(name, count)| {
+            let read = opened
+                .read
+                .iter()
+                .find(|(known, _)| known == name)
+                .map(|(_, n)| *n);
+            json!({"type": name, "read": read, "written": count})
+        })
+        .collect();
+    let read_total: usize = opened.read.iter().map(|(_, n)| n).sum();
+    let written_inputs: usize = written
+        .per_type
+        .iter()
+        .filter(|(name, _)| engine.type_kind(name) == Some(TypeKind::Input))
+        .map(|(_, n)| n)
+        .sum();
+    let stage_ms: serde_json::Map<String, serde_json::Value> = stages
+        .iter()
+        .map(|(name, time)| ((*name).to_owned(), json!(time.as_secs_f64() * 1000.0)))
+        .collect();
+    json!({
+        "rules": opened.rule_files,
+        "facts": opened.fact_files,
+        "rule_count": engine.rule_names().count(),
+        "nodes": engine.node_counts().total(),
+        "partitions": engine.partitions(),
+        "types": types,
+        "alerts": written.alerts,
+        "rules_fired": metrics.rules_fired,
+        "activations": metrics.activations,
+        "run_time_errors": session.errors().len(),
+        "stage_ms": stage_ms,
+        "total_ms": total.as_secs_f64() * 1000.0,
+        "peak_rss_bytes": peak_rss_bytes(),
+        "input_facts_read": read_total,
+        "input_facts_written": written_inputs,
+    })
 }
 
 /// `1,234,567`.

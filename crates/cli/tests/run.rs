@@ -83,13 +83,32 @@ fn first_difference(a: &str, b: &str) -> usize {
 }
 
 #[test]
-fn the_row_store_gives_the_same_output() {
+fn the_row_store_and_more_threads_give_the_same_output() {
     for example in EXAMPLES {
         let dir = path(&format!("examples/{example}"));
         let column = run_example(&["run", "-q", &dir]);
         let row = run_example(&["run", "-q", "--backend", "row", &dir]);
         assert_eq!(column, row, "examples/{example}");
+        let threaded = run_example(&["run", "-q", "--threads", "3", &dir]);
+        assert_eq!(column, threaded, "examples/{example} on three threads");
     }
+}
+
+#[test]
+fn the_summary_says_when_rules_run_in_partitions() {
+    let output = reckon(&["run", "-j", "2", &path("examples/workforce")]);
+    assert!(output.status.success());
+    let summary = text(&output.stderr);
+    assert!(
+        summary.contains("in 2 partitions run in parallel"),
+        "{summary}"
+    );
+    let output = reckon(&["run", "-j", "2", &path("examples/payroll")]);
+    let summary = text(&output.stderr);
+    assert!(
+        !summary.contains("partitions"),
+        "pay codes are joined by code, not by employee:\n{summary}"
+    );
 }
 
 #[test]
@@ -160,6 +179,22 @@ fn the_summary_counts_facts_in_and_out_and_goes_to_stderr() {
             .lines()
             .all(|line| line.starts_with("{\"type\":"))
     );
+}
+
+#[test]
+fn the_summary_comes_as_json_for_programs() {
+    let output = reckon(&["run", "--summary", "json", &path("examples/workforce")]);
+    assert!(output.status.success());
+    let summary: serde_json::Value =
+        serde_json::from_str(&text(&output.stderr)).expect("one JSON object");
+    assert_eq!(summary["input_facts_read"], 330);
+    assert_eq!(summary["input_facts_written"], 330);
+    assert_eq!(
+        summary["types"][0],
+        serde_json::json!({"type": "employee", "read": 30, "written": 30})
+    );
+    assert_eq!(summary["run_time_errors"], 0);
+    assert!(summary["stage_ms"]["run"].as_f64().is_some());
 }
 
 #[test]

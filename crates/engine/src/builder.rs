@@ -13,6 +13,16 @@ use crate::engine::{Engine, Shared, TypeKind};
 use crate::error::{Error, RuleErrors};
 
 /// Which fact store sessions keep their facts in.
+///
+/// ```
+/// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+/// let engine = reckon::Engine::builder()
+///     .calc("shifts.calc", rules)
+///     .backend(reckon::Backend::Row)
+///     .build()?;
+/// assert_eq!(engine.rule_names().count(), 1);
+/// # Ok::<(), reckon::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Backend {
     /// Typed columns per fact type, text interned: the default, and the smallest.
@@ -39,17 +49,41 @@ pub struct EngineBuilder {
     inputs: Vec<Input>,
     unreadable: Option<Error>,
     backend: Backend,
+    threads: Option<usize>,
     options: RunOptions,
 }
 
 impl EngineBuilder {
     /// Adds `.calc` text; `name` is what messages call it.
+    ///
+    /// ```
+    /// let engine = reckon::Engine::builder()
+    ///     .calc("shifts.calc", "fact shift { id: text, hours: decimal }\n")
+    ///     .build()?;
+    /// assert!(engine.catalog().id("shift").is_some());
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn calc(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
         self.inputs.push(Input::calc(name, text));
         self
     }
 
     /// Adds a JSON rule document; `name` is what messages call it.
+    ///
+    /// ```
+    /// let document = r#"{
+    ///   "facts": {"shift": {"id": "text", "hours": "decimal"}},
+    ///   "outputs": {"long_shift": {"shift_id": "text"}},
+    ///   "rules": [{
+    ///     "name": "Long shift",
+    ///     "for_each": {"type": "shift", "as": "s", "where": "s.hours > 12"},
+    ///     "emit": {"type": "long_shift", "fields": {"shift_id": "s.id"}}
+    ///   }]
+    /// }"#;
+    /// let engine = reckon::Engine::builder().json("shifts.json", document).build()?;
+    /// assert_eq!(engine.rule_names().collect::<Vec<_>>(), ["Long shift"]);
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn json(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
         self.inputs.push(Input::json(name, text));
         self
@@ -57,6 +91,16 @@ impl EngineBuilder {
 
     /// Adds a rule file: a `.json` file is a JSON rule document, any other `.calc` text. A
     /// file that cannot be read is reported by [`build`](Self::build).
+    ///
+    /// ```
+    /// let engine = reckon::Engine::builder()
+    ///     .file("../../examples/payroll/rules.calc")
+    ///     .build()?;
+    /// assert!(engine.rule_names().any(|name| name == "Weekly overtime"));
+    /// let missing = reckon::Engine::builder().file("no/such/rules.calc").build();
+    /// assert!(matches!(missing, Err(reckon::Error::Io { .. })));
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn file(mut self, path: impl AsRef<Path>) -> Self {
         let path = path.as_ref();
         match std::fs::read_to_string(path) {
@@ -74,13 +118,47 @@ impl EngineBuilder {
     }
 
     /// Chooses the fact store (the column store unless told).
+    ///
+    /// ```
+    /// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+    /// let engine = reckon::Engine::builder()
+    ///     .calc("shifts.calc", rules)
+    ///     .backend(reckon::Backend::Row)
+    ///     .build()?;
+    /// assert_eq!(engine.type_kind("shift"), Some(reckon::TypeKind::Input));
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn backend(mut self, backend: Backend) -> Self {
         self.backend = backend;
         self
     }
 
+    /// How many threads a run may use: 1 (the default) runs serially; 0 is one per core.
+    /// With more than one, and rules that have a partition key for the whole program,
+    /// sessions split their facts into that many partitions and run them in parallel,
+    /// with the same results as a serial run.
+    ///
+    /// ```
+    /// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+    /// let engine = reckon::Engine::builder().calc("shifts.calc", rules).threads(2).build()?;
+    /// // Single-fact rules split any way: two partitions.
+    /// assert_eq!(engine.partitions(), 2);
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = Some(threads);
+        self
+    }
+
     /// How many times one activation may fire before a run stops on a loop (1,000 unless
     /// told).
+    ///
+    /// ```
+    /// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+    /// let engine = reckon::Engine::builder().calc("shifts.calc", rules).loop_limit(10).build()?;
+    /// assert_eq!(engine.rule_names().count(), 1);
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn loop_limit(mut self, firings: u32) -> Self {
         self.options.max_firings_per_key = firings;
         self
@@ -88,6 +166,16 @@ impl EngineBuilder {
 
     /// Parses, checks, optimises and lowers the rules. On any error, every diagnostic
     /// (warnings too) comes back in [`Error::Rules`].
+    ///
+    /// ```
+    /// let result = reckon::Engine::builder()
+    ///     .calc("bad.calc", "rule \"x\"\n  for each nothing n\n  alert \"x\"\n")
+    ///     .build();
+    /// let Err(reckon::Error::Rules(errors)) = result else { panic!("the rules have an error") };
+    /// assert_eq!(errors.error_count(), 1);
+    /// assert!(errors.render(false).contains("bad.calc:2:"));
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn build(self) -> Result<Engine, Error> {
         let _span = tracing::info_span!("compile", sources = self.inputs.len()).entered();
         if let Some(error) = self.unreadable {
@@ -101,8 +189,17 @@ impl EngineBuilder {
             }));
         }
         let kinds = type_kinds(&compiled);
+        let threads = match self.threads.unwrap_or(1) {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
         let mut program = compiled.program;
         optimize(&mut program, &Ctx::default());
+        let partition = if threads > 1 {
+            reckon_rule_ir::opt::infer_partition_keys::whole_program(&program)
+        } else {
+            None
+        };
         let catalog = program.catalog().map_err(|error| {
             Error::Build(reckon_rete_core::BuildError {
                 rule: None,
@@ -127,6 +224,9 @@ impl EngineBuilder {
             sources: compiled.sources,
             warnings: compiled.diagnostics,
             backend: self.backend,
+            threads,
+            partition,
+            pool: std::sync::OnceLock::new(),
             options: self.options,
             nodes: network.counts(),
         }))

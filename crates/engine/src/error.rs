@@ -12,6 +12,20 @@ use reckon_rete_core::BuildError;
 use reckon_rule_ir::{Diagnostic, Severity};
 
 /// What can go wrong building an engine, loading facts, running, explaining or writing.
+///
+/// ```
+/// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+/// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+/// # let mut session = engine.session();
+/// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+/// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+/// # session.run();
+/// match session.insert("manager", &[]) {
+///     Err(reckon::Error::UnknownFactType { name }) => assert_eq!(name, "manager"),
+///     other => panic!("{other:?}"),
+/// }
+/// # Ok::<(), reckon::Error>(())
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -51,6 +65,14 @@ pub enum Error {
         /// What would find one.
         hint: String,
     },
+    /// In a session split into partitions, a partition key field cannot be updated (the
+    /// fact would change partition): retract the fact and insert it anew.
+    PartitionKey {
+        /// The fact type.
+        fact_type: String,
+        /// Its partition key field.
+        field: String,
+    },
     /// The store refused a change: a stale id, a value of the wrong type, a missing
     /// required field.
     Store(StoreError),
@@ -61,6 +83,13 @@ pub enum Error {
 }
 
 /// The diagnostics of rules that did not compile, and the sources they point into.
+///
+/// ```
+/// let result = reckon::Engine::builder().calc("a.calc", "rule \"x\"\n  for each nothing n\n  alert \"x\"\n").build();
+/// let Err(reckon::Error::Rules(errors)) = result else { panic!() };
+/// assert_eq!(errors.diagnostics.len(), 1);
+/// # Ok::<(), reckon::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct RuleErrors {
     /// Every diagnostic, errors and warnings, in source order.
@@ -71,11 +100,25 @@ pub struct RuleErrors {
 
 impl RuleErrors {
     /// The diagnostics for people: each source line with the problem underlined.
+    ///
+    /// ```
+    /// let result = reckon::Engine::builder().calc("a.calc", "rule \"x\"\n  for each nothing n\n  alert \"x\"\n").build();
+    /// let Err(reckon::Error::Rules(errors)) = result else { panic!() };
+    /// assert!(errors.render(false).contains("no fact type is called `nothing`"));
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn render(&self, color: bool) -> String {
         render::human(&self.diagnostics, &self.sources, color)
     }
 
     /// How many diagnostics are errors.
+    ///
+    /// ```
+    /// let result = reckon::Engine::builder().calc("a.calc", "rule \"x\"\n  for each nothing n\n  alert \"x\"\n").build();
+    /// let Err(reckon::Error::Rules(errors)) = result else { panic!() };
+    /// assert_eq!(errors.error_count(), 1);
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn error_count(&self) -> usize {
         self.diagnostics
             .iter()
@@ -109,6 +152,11 @@ impl fmt::Display for Error {
             Error::UnknownFact { reference, hint } => {
                 write!(f, "no fact is `{reference}`: {hint}")
             }
+            Error::PartitionKey { fact_type, field } => write!(
+                f,
+                "`{fact_type}.{field}` splits the session's facts between threads and cannot be \
+                 updated; retract the fact and insert it with the new value"
+            ),
             Error::Store(error) => write!(f, "{error}"),
             Error::Build(error) => write!(f, "{error}"),
             Error::Write(error) => write!(f, "{error}"),

@@ -34,6 +34,24 @@
 //! # Ok::<(), reckon::Error>(())
 //! ```
 //!
+//! # The API on a page
+//!
+//! - [`Engine::builder`] → [`EngineBuilder`]: `calc`, `json`, `file`, `backend`
+//!   ([`Backend`]), `threads`, `loop_limit`, `build` → [`Engine`] or [`Error::Rules`].
+//! - [`Engine`] (`Send + Sync`, cheap to clone): `session`, `rule_names`, `type_kind`
+//!   ([`TypeKind`]), `partitions`, `warnings`, `node_counts`, `catalog`, `program`,
+//!   `sources`.
+//! - [`Session`]: facts in — `read`, `read_with`, `read_file` ([`InputFormat`]), `insert`,
+//!   `text`, `update`, `retract`; `run`; results — `facts_of`, `json`, `field`, `find`,
+//!   `alerts` ([`Alert`]), `errors` ([`RunError`]), `write` ([`OutputFormat`], [`Written`]),
+//!   `write_csv`, `written_types`; explanations — `explain`, `explain_field`
+//!   ([`Explanation`], [`Derived`]), `why_not` ([`WhyNot`]); `metrics` ([`Metrics`]).
+//! - [`Error`]: the one error type, each variant naming where and what would fix it.
+//!
+//! With `threads(n)` and rules whose every join and grouping goes through one key (an
+//! employee id, say), a session splits its facts into `n` partitions and runs them in
+//! parallel; results, explanations and output order are those of a serial run.
+//!
 //! The layers underneath are here too, for tools: the data layer as [`facts`], the front
 //! ends as [`rules`], the rule IR as [`ir`] and the RETE network as [`rete`].
 #![forbid(unsafe_code)]
@@ -49,7 +67,7 @@ pub use engine::{Engine, TypeKind};
 pub use error::{Error, RuleErrors};
 pub use metrics::Metrics;
 pub use session::{
-    Alert, Explanation, InputFormat, OutputFormat, RunError, Session, WhyNot, Written,
+    Alert, Derived, Explanation, InputFormat, OutputFormat, RunError, Session, WhyNot, Written,
 };
 
 pub use reckon_fact_store::{FactId, Value};

@@ -2,6 +2,18 @@
 //! spans carry as timings).
 
 /// Counts and times of a session so far.
+///
+/// ```
+/// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+/// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+/// # let mut session = engine.session();
+/// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+/// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+/// # session.run();
+/// let metrics = session.metrics();
+/// assert_eq!((metrics.facts_in, metrics.facts_derived, metrics.rules_fired), (2, 1, 1));
+/// # Ok::<(), reckon::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Metrics {
     /// Input facts inserted, updated or retracted, all told.

@@ -23,6 +23,27 @@ pub fn cmp_cells(a: Option<&Value>, b: Option<&Value>, interner: &Interner) -> O
 
 /// Compares two values.
 pub fn cmp_values(a: &Value, b: &Value, interner: &Interner) -> Ordering {
+    cmp_values_across(a, interner, b, interner)
+}
+
+/// Compares two cells whose text is interned in different interners (facts of two
+/// stores, as when partitions' results are merged).
+pub fn cmp_cells_across(
+    a: Option<&Value>,
+    ia: &Interner,
+    b: Option<&Value>,
+    ib: &Interner,
+) -> Ordering {
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(a), Some(b)) => cmp_values_across(a, ia, b, ib),
+    }
+}
+
+/// Compares `a` (its text in `ia`) with `b` (its text in `ib`).
+pub fn cmp_values_across(a: &Value, ia: &Interner, b: &Value, ib: &Interner) -> Ordering {
     let by_kind = rank(a).cmp(&rank(b));
     if by_kind != Ordering::Equal {
         return by_kind;
@@ -30,15 +51,18 @@ pub fn cmp_values(a: &Value, b: &Value, interner: &Interner) -> Ordering {
     match (a, b) {
         (Value::Decimal(x), Value::Decimal(y)) => x.cmp(y).then(x.scale().cmp(&y.scale())),
         (Value::Int(_) | Value::Decimal(_), Value::Int(_) | Value::Decimal(_)) => {
-            let by_number = a.compare(b, interner).unwrap_or(Ordering::Equal);
+            let by_number = a.compare(b, ia).unwrap_or(Ordering::Equal);
             // Equal numbers: an int (scale 0) before a decimal of the same value.
             by_number.then(scale(a).cmp(&scale(b)))
         }
+        // Text by its characters (UTF-8 bytes order as code points do).
+        (Value::Text(x), Value::Text(y)) if x == y && std::ptr::eq(ia, ib) => Ordering::Equal,
+        (Value::Text(x), Value::Text(y)) => ia.resolve(*x).cmp(ib.resolve(*y)),
         (Value::Record(x), Value::Record(y)) => {
             let (x, y) = (x.fields(), y.fields());
             for ((xn, xv), (yn, yv)) in x.iter().zip(y) {
-                let by_name = interner.resolve(*xn).cmp(interner.resolve(*yn));
-                let ordering = by_name.then_with(|| cmp_values(xv, yv, interner));
+                let by_name = ia.resolve(*xn).cmp(ib.resolve(*yn));
+                let ordering = by_name.then_with(|| cmp_values_across(xv, ia, yv, ib));
                 if ordering != Ordering::Equal {
                     return ordering;
                 }
@@ -47,14 +71,15 @@ pub fn cmp_values(a: &Value, b: &Value, interner: &Interner) -> Ordering {
         }
         (Value::List(x), Value::List(y)) => {
             for (xv, yv) in x.iter().zip(y.iter()) {
-                let ordering = cmp_values(xv, yv, interner);
+                let ordering = cmp_values_across(xv, ia, yv, ib);
                 if ordering != Ordering::Equal {
                     return ordering;
                 }
             }
             x.len().cmp(&y.len())
         }
-        _ => a.compare(b, interner).unwrap_or(Ordering::Equal),
+        // The other kinds hold no text: the interner is not read.
+        _ => a.compare(b, ia).unwrap_or(Ordering::Equal),
     }
 }
 

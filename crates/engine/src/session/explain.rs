@@ -9,7 +9,7 @@ use reckon_rete_core::Session as Network;
 use reckon_rete_core::oracle::Reason;
 
 use super::output::json_of;
-use super::{Live, Session, live};
+use super::{Session, live};
 use crate::engine::Engine;
 use crate::error::Error;
 
@@ -20,6 +20,20 @@ const MAX_DEPTH: usize = 32;
 const MEMBERS_SHOWN: usize = 10;
 
 /// Where a fact (or one of its fields) came from.
+///
+/// ```
+/// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+/// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+/// # let mut session = engine.session();
+/// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+/// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+/// # session.run();
+/// let long = session.facts_of("long_shift")?[0];
+/// let explanation = session.explain(long)?;
+/// assert_eq!(explanation.fact, r#"{"type":"long_shift","shift_id":"S1"}"#);
+/// assert!(explanation.derived.is_some());
+/// # Ok::<(), reckon::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
     /// The fact, as a JSON object.
@@ -33,6 +47,20 @@ pub struct Explanation {
 }
 
 /// The rule and the match that made a fact or a field.
+///
+/// ```
+/// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+/// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+/// # let mut session = engine.session();
+/// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+/// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+/// # session.run();
+/// let long = session.facts_of("long_shift")?[0];
+/// let derived = session.explain(long)?.derived.expect("a rule made it");
+/// assert_eq!((derived.rule.as_str(), derived.place.as_str()), ("Long shift", "shifts.calc:3:1"));
+/// assert_eq!(derived.matched[0].fact, r#"{"type":"shift","id":"S1","hours":13}"#);
+/// # Ok::<(), reckon::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Derived {
     /// The rule's name.
@@ -49,6 +77,20 @@ pub struct Derived {
 
 /// Why a rule did not fire on a fact: each condition tried with the partial matches it
 /// let through, and the one that let none through.
+///
+/// ```
+/// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+/// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+/// # let mut session = engine.session();
+/// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+/// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+/// # session.run();
+/// let s2 = session.find("S2")?;
+/// let answer = session.why_not("Long shift", s2)?;
+/// assert_eq!(answer.binding.as_deref(), Some("s"));
+/// assert_eq!(answer.steps.len(), 1);
+/// # Ok::<(), reckon::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WhyNot {
     /// The rule's name.
@@ -66,22 +108,66 @@ pub struct WhyNot {
 impl Session {
     /// Explains a fact: for a derived fact, the rule and match that emitted it, and those
     /// facts explained in turn down to input facts; for an input fact, each field rules set.
+    ///
+    /// ```
+    /// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+    /// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+    /// # let mut session = engine.session();
+    /// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+    /// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+    /// # session.run();
+    /// let long = session.facts_of("long_shift")?[0];
+    /// assert_eq!(session.explain(long)?.to_string(), r#"{"type":"long_shift","shift_id":"S1"}
+    ///   by rule "Long shift" (shifts.calc:3:1) from:
+    ///   └─ {"type":"shift","id":"S1","hours":13}  (input)
+    /// "#);
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn explain(&self, fact: FactId) -> Result<Explanation, Error> {
-        self.live_fact(fact)?;
-        Ok(live!(&self.live, s => Explainer::new(&self.engine, s).fact(fact, 0)))
+        let (part, id) = self.live_fact(fact)?;
+        Ok(live!(&self.parts[part], s => Explainer::new(&self.engine, s).fact(id, 0)))
     }
 
     /// Explains one field of a fact: the rule and match that set it.
+    ///
+    /// ```
+    /// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+    /// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+    /// # let mut session = engine.session();
+    /// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+    /// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+    /// # session.run();
+    /// let s1 = session.find("S1")?;
+    /// let hours = session.explain_field(s1, "hours")?;
+    /// assert_eq!(hours.field, Some(("hours".to_string(), "13".to_string())));
+    /// assert!(hours.derived.is_none(), "an input field");
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn explain_field(&self, fact: FactId, field: &str) -> Result<Explanation, Error> {
-        self.live_fact(fact)?;
+        let (part, id) = self.live_fact(fact)?;
         let field = self.field_id(fact, field)?;
-        Ok(live!(&self.live, s => Explainer::new(&self.engine, s).field(fact, field, 0)))
+        Ok(live!(&self.parts[part], s => Explainer::new(&self.engine, s).field(id, field, 0)))
     }
 
     /// Why `rule` did not fire on `fact`: the rule's conditions tried in order with the
     /// fact in its place, on the session's current facts.
+    ///
+    /// ```
+    /// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+    /// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+    /// # let mut session = engine.session();
+    /// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+    /// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+    /// # session.run();
+    /// let s2 = session.find("S2")?;
+    /// let answer = session.why_not("Long shift", s2)?;
+    /// let (reason, compared) = answer.blocked.expect("it did not fire");
+    /// assert_eq!(reason, "`s.hours > 12` does not hold");
+    /// assert_eq!(compared, [("s.hours".to_string(), "8".to_string())]);
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn why_not(&mut self, rule: &str, fact: FactId) -> Result<WhyNot, Error> {
-        self.live_fact(fact)?;
+        let (part, id) = self.live_fact(fact)?;
         let rule_id = self
             .engine
             .rule_id(rule)
@@ -90,7 +176,7 @@ impl Session {
             })?;
         let engine = self.engine.clone();
         let program = engine.program();
-        let answer = live!(&mut self.live, s => s.why_not(rule_id, fact));
+        let answer = live!(&mut self.parts[part], s => s.why_not(rule_id, id));
         let rule_ir = program.rule(rule_id);
         let binding = answer
             .binding
@@ -127,7 +213,7 @@ impl Session {
                 ),
                 Reason::Present { facts } => {
                     let shown: Vec<String> =
-                        facts.iter().map(|f| live!(&self.live, s => json_of(s.store(), *f))).collect();
+                        facts.iter().map(|f| live!(&self.parts[part], s => json_of(s.store(), *f))).collect();
                     format!("it found {}", shown.join(", "))
                 }
                 Reason::EmptyList => "the list is empty".to_owned(),
@@ -147,9 +233,11 @@ impl Session {
         })
     }
 
-    fn live_fact(&self, fact: FactId) -> Result<(), Error> {
-        if live!(&self.live, s => s.store().contains(fact)) {
-            Ok(())
+    /// The partition of a live fact, and its id there.
+    fn live_fact(&self, fact: FactId) -> Result<(usize, FactId), Error> {
+        let (part, id) = self.locate(fact);
+        if live!(&self.parts[part], s => s.store().contains(id)) {
+            Ok((part, id))
         } else {
             Err(Error::UnknownFact {
                 reference: fact.to_string(),

@@ -6,14 +6,29 @@ use std::cmp::Ordering;
 use std::io::Write;
 
 use reckon_fact_store::io::{WriteError, fact_json};
-use reckon_fact_store::{FactId, FactStore, FactTypeId, Value};
-use reckon_rete_core::order::cmp_cells;
+use reckon_fact_store::{Fact, FactId, FactStore, FactTypeId, Interner, Value};
+use reckon_rete_core::order::cmp_cells_across;
 
-use super::{Live, Session, live};
+use super::parts::{carry, tag};
+use super::{Session, live};
 use crate::engine::TypeKind;
 use crate::error::Error;
 
 /// How results are written.
+///
+/// ```
+/// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+/// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+/// # let mut session = engine.session();
+/// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+/// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+/// # session.run();
+/// let mut out = Vec::new();
+/// session.write(&mut out, reckon::OutputFormat::Json)?;
+/// let text = String::from_utf8(out).unwrap();
+/// assert!(text.starts_with("[\n{\"type\":\"shift\",\"id\":\"S1\""));
+/// # Ok::<(), reckon::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
     /// One JSON object per line: facts, then alerts.
@@ -22,32 +37,19 @@ pub enum OutputFormat {
     Json,
 }
 
-/// An alert a rule raised.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Alert {
-    /// The rule's name.
-    pub rule: String,
-    /// The message.
-    pub message: String,
-    /// The facts of the match, each as a JSON object (as it is now, or for a fact gone
-    /// since, as the text it had when the alert was raised).
-    pub facts: Vec<String>,
-}
-
-/// A run-time error: an expression that failed for a match.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunError {
-    /// The rule's name.
-    pub rule: String,
-    /// Where in the rules: `file:line:column`.
-    pub place: String,
-    /// What went wrong.
-    pub message: String,
-    /// The facts of the match, as JSON objects.
-    pub facts: Vec<String>,
-}
-
 /// What [`Session::write`] wrote.
+///
+/// ```
+/// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+/// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+/// # let mut session = engine.session();
+/// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+/// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+/// # session.run();
+/// let written = session.write(std::io::sink(), reckon::OutputFormat::Ndjson)?;
+/// assert_eq!(written.per_type, [("shift".to_string(), 2), ("long_shift".to_string(), 1)]);
+/// # Ok::<(), reckon::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Written {
     /// Facts written per fact type, by name, in catalog order (input and output types).
@@ -58,103 +60,86 @@ pub struct Written {
 
 impl Session {
     /// The live facts of `fact_type`, in canonical order.
+    ///
+    /// ```
+    /// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+    /// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+    /// # let mut session = engine.session();
+    /// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+    /// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+    /// # session.run();
+    /// let shifts = session.facts_of("shift")?;
+    /// assert_eq!(session.json(shifts[0]), r#"{"type":"shift","id":"S1","hours":13}"#);
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn facts_of(&self, fact_type: &str) -> Result<Vec<FactId>, Error> {
         let id = self.fact_type(fact_type)?;
-        Ok(live!(&self.live, s => sorted(self, s.store(), id)))
+        Ok(self
+            .sorted(id)
+            .into_iter()
+            .map(|(part, fact)| tag(part, fact.id))
+            .collect())
     }
 
     /// The fact as a JSON object: `"type"` first, declared fields in order, then the
     /// undeclared fields it was read with; `"<gone>"` for a fact no longer live.
+    ///
+    /// ```
+    /// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+    /// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+    /// # let mut session = engine.session();
+    /// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+    /// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+    /// # session.run();
+    /// let s2 = session.find("S2")?;
+    /// assert_eq!(session.json(s2), r#"{"type":"shift","id":"S2","hours":8}"#);
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn json(&self, fact: FactId) -> String {
-        live!(&self.live, s => json_of(s.store(), fact))
+        let (part, id) = self.locate(fact);
+        live!(&self.parts[part], s => json_of(s.store(), id))
     }
 
-    /// The value of a field (`None` when missing); text values name the session's
-    /// interned text, which [`display`](Self::display) shows.
-    pub fn value(&self, fact: FactId, field: &str) -> Result<Option<Value>, Error> {
+    /// The value of a field as JSON text (`180.00`, `"E1"`); `None` when it is missing.
+    ///
+    /// ```
+    /// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+    /// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+    /// # let mut session = engine.session();
+    /// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+    /// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+    /// # session.run();
+    /// let s1 = session.find("S1")?;
+    /// assert_eq!(session.field(s1, "hours")?.as_deref(), Some("13"));
+    /// assert_eq!(session.field(s1, "id")?.as_deref(), Some("\"S1\""));
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
+    pub fn field(&self, fact: FactId, field: &str) -> Result<Option<String>, Error> {
         let field = self.field_id(fact, field)?;
-        Ok(live!(&self.live, s => s.store().get_field(fact, field))?)
-    }
-
-    /// A value as JSON text.
-    pub fn display(&self, value: &Value) -> String {
-        live!(&self.live, s => value.display(s.store().interner()).to_string())
-    }
-
-    /// The alerts raised, in canonical order (by rule, message and facts).
-    pub fn alerts(&self) -> Vec<Alert> {
-        let program = self.engine.program();
-        let mut alerts: Vec<(reckon_rule_ir::RuleId, Alert)> = live!(&self.live, s => s
-            .alerts()
-            .map(|(alert, ids)| {
-                let facts = ids
-                    .iter()
-                    .zip(&alert.facts)
-                    .map(|(id, shown)| shown_fact(s.store(), *id, shown))
-                    .collect();
-                let rule = program.rule(alert.rule).name.clone();
-                (alert.rule, Alert { rule, message: alert.message, facts })
-            })
-            .collect());
-        alerts
-            .sort_by(|a, b| (a.0, &a.1.message, &a.1.facts).cmp(&(b.0, &b.1.message, &b.1.facts)));
-        alerts.into_iter().map(|(_, alert)| alert).collect()
-    }
-
-    /// The run-time errors standing, in canonical order, then the loop error the last
-    /// run stopped on, if it did.
-    pub fn errors(&self) -> Vec<RunError> {
-        let program = self.engine.program();
-        let (standing, stopped) = live!(&self.live, s => {
-            let (standing, stopped) = s.run_errors();
-            let standing: Vec<_> = standing
-                .into_iter()
-                .map(|(error, ids)| {
-                    let mut facts: Vec<String> = ids
-                        .iter()
-                        .zip(&error.facts)
-                        .map(|(id, shown)| shown_fact(s.store(), *id, shown))
-                        .collect();
-                    facts.sort();
-                    (error, facts)
-                })
-                .collect();
-            (standing, stopped)
-        });
-        let mut errors: Vec<(reckon_rule_ir::RuleId, reckon_rule_ir::Span, RunError)> = standing
-            .into_iter()
-            .map(|(error, facts)| {
-                let found = RunError {
-                    rule: program.rule(error.rule).name.clone(),
-                    place: self.engine.place_of(error.span),
-                    message: error.message,
-                    facts,
-                };
-                (error.rule, error.span, found)
-            })
-            .collect();
-        errors.sort_by(|a, b| {
-            (a.0, a.1.start, &a.2.message, &a.2.facts).cmp(&(
-                b.0,
-                b.1.start,
-                &b.2.message,
-                &b.2.facts,
-            ))
-        });
-        errors.dedup_by(|a, b| a.2 == b.2);
-        let mut errors: Vec<RunError> = errors.into_iter().map(|(_, _, error)| error).collect();
-        if let Some(error) = stopped {
-            errors.push(RunError {
-                rule: program.rule(error.rule).name.clone(),
-                place: self.engine.place_of(error.span),
-                message: error.message,
-                facts: error.facts,
-            });
-        }
-        errors
+        let (part, id) = self.locate(fact);
+        Ok(live!(&self.parts[part], s => s
+            .store()
+            .get_field(id, field)?
+            .map(|value| value.display(s.store().interner()).to_string())))
     }
 
     /// The fact types a run writes (input types and declared outputs), in catalog order.
+    ///
+    /// ```
+    /// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+    /// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+    /// # let mut session = engine.session();
+    /// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+    /// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+    /// # session.run();
+    /// let names: Vec<&str> = session
+    ///     .written_types()
+    ///     .into_iter()
+    ///     .map(|t| session.engine().catalog().schema(t).name())
+    ///     .collect();
+    /// assert_eq!(names, ["shift", "long_shift"]);
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn written_types(&self) -> Vec<FactTypeId> {
         let kinds = &self.engine.shared().kinds;
         (0..kinds.len())
@@ -165,6 +150,22 @@ impl Session {
 
     /// Writes every fact of the input and output types, type by type in catalog order and
     /// canonically within a type, then the alerts as `{"type":"alert",...}`.
+    ///
+    /// ```
+    /// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+    /// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+    /// # let mut session = engine.session();
+    /// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+    /// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+    /// # session.run();
+    /// let mut out = Vec::new();
+    /// session.write(&mut out, reckon::OutputFormat::Ndjson)?;
+    /// assert_eq!(String::from_utf8(out).unwrap(), r#"{"type":"shift","id":"S1","hours":13}
+    /// {"type":"shift","id":"S2","hours":8}
+    /// {"type":"long_shift","shift_id":"S1"}
+    /// "#);
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn write(&self, out: impl Write, format: OutputFormat) -> Result<Written, Error> {
         let _span = tracing::info_span!("write").entered();
         let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
@@ -183,23 +184,23 @@ impl Session {
             Ok(())
         };
         for fact_type in self.written_types() {
-            let ids = live!(&self.live, s => sorted(self, s.store(), fact_type));
-            for id in &ids {
+            let extras_order = self.extras_order(fact_type);
+            let facts = self.sorted(fact_type);
+            for (part, mut fact) in facts.iter().cloned() {
                 line.clear();
-                live!(&self.live, s => {
-                    let fact = s.store().get(*id).ok_or(WriteError::StaleId(*id))?;
+                live!(&self.parts[part], s => {
+                    if let Some(order) = &extras_order {
+                        let interner = s.store().interner();
+                        fact.extras.sort_by_key(|extra| {
+                            order.iter().position(|name| name == interner.resolve(extra.name))
+                        });
+                    }
                     fact_json(s.store(), &fact, &mut line);
                 });
                 emit(&mut out, &line)?;
             }
-            let name = self
-                .engine
-                .shared()
-                .catalog
-                .schema(fact_type)
-                .name()
-                .to_owned();
-            written.per_type.push((name, ids.len()));
+            let name = self.engine.catalog().schema(fact_type).name().to_owned();
+            written.per_type.push((name, facts.len()));
         }
         for alert in self.alerts() {
             line.clear();
@@ -222,36 +223,78 @@ impl Session {
     }
 
     /// Writes the facts of one fact type as CSV with a header row, canonically ordered.
+    ///
+    /// ```
+    /// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+    /// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+    /// # let mut session = engine.session();
+    /// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+    /// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+    /// # session.run();
+    /// let mut out = Vec::new();
+    /// session.write_csv("shift", &mut out)?;
+    /// assert_eq!(String::from_utf8(out).unwrap(), "id,hours\nS1,13\nS2,8\n");
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn write_csv(&self, fact_type: &str, out: impl Write) -> Result<usize, Error> {
         let id = self.fact_type(fact_type)?;
         let options = reckon_fact_store::io::CsvWriteOptions::default();
-        Ok(live!(&self.live, s => {
-            let ids = sorted(self, s.store(), id);
-            reckon_fact_store::io::write_csv_ids(s.store(), id, ids, out, &options)
-        })?)
+        let facts = self.sorted(id);
+        let Some(split) = &self.split else {
+            let ids = facts.iter().map(|(_, fact)| fact.id);
+            return Ok(live!(&self.parts[0], s => {
+                reckon_fact_store::io::write_csv_ids(s.store(), id, ids, out, &options)
+            })?);
+        };
+        // Partitions' facts are gathered into a copy of the staging store, which has seen
+        // the undeclared fields in the order the input first had them, and written from
+        // there.
+        let mut gathered = split.staging.clone();
+        let mut ids = Vec::with_capacity(facts.len());
+        for (part, fact) in &facts {
+            let copied = live!(&self.parts[*part], s => copy_fact(s.store(), fact, &mut gathered))?;
+            ids.push(copied);
+        }
+        Ok(reckon_fact_store::io::write_csv_ids(
+            &gathered, id, ids, out, &options,
+        )?)
     }
 
     /// The fact a person means by `reference`: `TYPE:N` is the Nth fact (from 1) of a
     /// type in canonical order, as `write` lists them; anything else is the value of an
     /// `id` field, which must name exactly one live fact (`TYPE:ID` picks the type).
+    ///
+    /// ```
+    /// # let rules = "fact shift { id: text, hours: decimal }\noutput long_shift { shift_id: text }\nrule \"Long shift\"\n  for each shift s where s.hours > 12\n  emit long_shift { shift_id: s.id }\n";
+    /// # let engine = reckon::Engine::builder().calc("shifts.calc", rules).build()?;
+    /// # let mut session = engine.session();
+    /// # let facts = "{\"type\":\"shift\",\"id\":\"S1\",\"hours\":13}\n{\"type\":\"shift\",\"id\":\"S2\",\"hours\":8}\n";
+    /// # session.read(facts.as_bytes(), reckon::InputFormat::Ndjson, "shifts.ndjson")?;
+    /// # session.run();
+    /// assert_eq!(session.find("S1")?, session.find("shift:S1")?);
+    /// assert_eq!(session.find("shift:2")?, session.find("S2")?, "the second shift in output order");
+    /// assert!(session.find("S9").is_err());
+    /// # Ok::<(), reckon::Error>(())
+    /// ```
     pub fn find(&self, reference: &str) -> Result<FactId, Error> {
         let unknown = |hint: String| Error::UnknownFact {
             reference: reference.to_owned(),
             hint,
         };
-        let catalog = &self.engine.shared().catalog;
+        let catalog = self.engine.catalog();
         let (types, wanted): (Vec<FactTypeId>, &str) = match reference.split_once(':') {
             Some((name, rest)) if catalog.id(name).is_some() => {
                 let fact_type = catalog.id(name).expect("just found");
                 if let Ok(n) = rest.parse::<usize>() {
-                    let ids = live!(&self.live, s => sorted(self, s.store(), fact_type));
+                    let facts = self.sorted(fact_type);
                     return n
                         .checked_sub(1)
-                        .and_then(|i| ids.get(i).copied())
+                        .and_then(|i| facts.get(i))
+                        .map(|(part, fact)| tag(*part, fact.id))
                         .ok_or_else(|| {
                             unknown(format!(
                                 "there are {} `{name}` facts, numbered from 1",
-                                ids.len()
+                                facts.len()
                             ))
                         });
                 }
@@ -264,16 +307,18 @@ impl Session {
             let Some(field) = catalog.schema(fact_type).field_id("id") else {
                 continue;
             };
-            live!(&self.live, s => {
-                let interner = s.store().interner();
-                for id in s.store().ids(fact_type) {
-                    if let Ok(Some(value)) = s.store().get_field(id, field)
-                        && id_matches(&value, wanted, interner)
-                    {
-                        found.push(id);
+            for (part, live) in self.parts.iter().enumerate() {
+                live!(live, s => {
+                    let interner = s.store().interner();
+                    for id in s.store().ids(fact_type) {
+                        if let Ok(Some(value)) = s.store().get_field(id, field)
+                            && id_matches(&value, wanted, interner)
+                        {
+                            found.push(tag(part, id));
+                        }
                     }
-                }
-            });
+                });
+            }
         }
         match found.as_slice() {
             [one] => Ok(*one),
@@ -289,49 +334,95 @@ impl Session {
 
     pub(crate) fn fact_type(&self, name: &str) -> Result<FactTypeId, Error> {
         self.engine
-            .shared()
-            .catalog
+            .catalog()
             .id(name)
             .ok_or_else(|| Error::UnknownFactType {
                 name: name.to_owned(),
             })
     }
+
+    /// The facts of `fact_type` in every partition, in canonical order: by every declared
+    /// field in declaration order (canonically, missing first), then by undeclared fields
+    /// as written, then by id; each with its partition.
+    fn sorted(&self, fact_type: FactTypeId) -> Vec<(usize, Fact)> {
+        let mut facts: Vec<(usize, Fact)> = Vec::new();
+        let mut interners: Vec<&Interner> = Vec::with_capacity(self.parts.len());
+        for (part, live) in self.parts.iter().enumerate() {
+            live!(live, s => {
+                let store = s.store();
+                facts.extend(store.ids(fact_type).filter_map(|id| store.get(id)).map(|f| (part, f)));
+                interners.push(store.interner());
+            });
+        }
+        facts.sort_by(|(pa, a), (pb, b)| {
+            let (ia, ib) = (interners[*pa], interners[*pb]);
+            for (x, y) in a.fields.iter().zip(&b.fields) {
+                let ordering = cmp_cells_across(x.as_ref(), ia, y.as_ref(), ib);
+                if ordering != Ordering::Equal {
+                    return ordering;
+                }
+            }
+            let extras = |fact: &Fact, interner: &Interner| -> Vec<(String, String)> {
+                fact.extras
+                    .iter()
+                    .map(|e| {
+                        (
+                            interner.resolve(e.name).to_owned(),
+                            interner.resolve(e.raw).to_owned(),
+                        )
+                    })
+                    .collect()
+            };
+            extras(a, ia)
+                .cmp(&extras(b, ib))
+                .then(tag(*pa, a.id).cmp(&tag(*pb, b.id)))
+        });
+        facts
+    }
+
+    /// In a partitioned session, the undeclared fields of a fact type in the order the
+    /// input first had them (each partition's store saw only some of the input).
+    fn extras_order(&self, fact_type: FactTypeId) -> Option<Vec<String>> {
+        let split = self.split.as_ref()?;
+        let interner = split.staging.interner();
+        Some(
+            split
+                .staging
+                .extra_names(fact_type)
+                .iter()
+                .map(|name| interner.resolve(*name).to_owned())
+                .collect(),
+        )
+    }
 }
 
-/// The facts of `fact_type` in canonical order: by every declared field in declaration
-/// order (canonically, missing first), then by undeclared fields as written, then by id.
-pub(crate) fn sorted<S: FactStore>(
-    session: &Session,
-    store: &S,
-    fact_type: FactTypeId,
-) -> Vec<FactId> {
-    let _ = session;
-    let mut facts: Vec<_> = store
-        .ids(fact_type)
-        .filter_map(|id| store.get(id))
-        .collect();
-    let interner = store.interner();
-    facts.sort_by(|a, b| {
-        for (x, y) in a.fields.iter().zip(&b.fields) {
-            let ordering = cmp_cells(x.as_ref(), y.as_ref(), interner);
-            if ordering != Ordering::Equal {
-                return ordering;
-            }
-        }
-        let extras = |fact: &reckon_fact_store::Fact| -> Vec<(String, String)> {
-            fact.extras
-                .iter()
-                .map(|e| {
-                    (
-                        interner.resolve(e.name).to_owned(),
-                        interner.resolve(e.raw).to_owned(),
-                    )
-                })
-                .collect()
-        };
-        extras(a).cmp(&extras(b)).then(a.id.cmp(&b.id))
-    });
-    facts.into_iter().map(|fact| fact.id).collect()
+/// Copies `fact` of `from` into `to`, its text interned there.
+fn copy_fact<S: FactStore>(
+    from: &S,
+    fact: &Fact,
+    to: &mut reckon_fact_store::ColumnStore,
+) -> Result<FactId, Error> {
+    let source = from.interner();
+    let mut fields = Vec::with_capacity(fact.fields.len());
+    for value in &fact.fields {
+        fields.push(match value {
+            Some(value) => Some(carry(value, source, to.interner_mut())?),
+            None => None,
+        });
+    }
+    let mut extras = Vec::with_capacity(fact.extras.len());
+    for extra in &fact.extras {
+        let interner = to.interner_mut();
+        extras.push(reckon_fact_store::Extra {
+            name: interner
+                .intern(source.resolve(extra.name))
+                .map_err(|e| Error::Store(e.into()))?,
+            raw: interner
+                .intern(source.resolve(extra.raw))
+                .map_err(|e| Error::Store(e.into()))?,
+        });
+    }
+    Ok(to.insert(fact.id.fact_type(), &fields, &extras)?)
 }
 
 pub(crate) fn json_of<S: FactStore>(store: &S, fact: FactId) -> String {
@@ -342,15 +433,6 @@ pub(crate) fn json_of<S: FactStore>(store: &S, fact: FactId) -> String {
             line
         }
         None => "\"<gone>\"".to_owned(),
-    }
-}
-
-/// A fact an event names: its JSON now, or the text it had at the event, as a string.
-fn shown_fact<S: FactStore>(store: &S, id: FactId, shown: &str) -> String {
-    if store.contains(id) {
-        json_of(store, id)
-    } else {
-        json_string(shown)
     }
 }
 

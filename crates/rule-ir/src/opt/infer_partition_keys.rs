@@ -36,6 +36,28 @@ pub fn run(program: &mut Program, _ctx: &Ctx) -> Changed {
     Changed::from(changed)
 }
 
+/// A partition key for the whole program, as if it were one stratum: splitting the input
+/// facts by it gives partitions that can run every rule independently, to the same results
+/// as one run over all facts. `None` when there is none, when a key field is one rules set
+/// (input facts are routed before rules run), or when a state rule updates a key field.
+pub fn whole_program(program: &Program) -> Option<Vec<Slot>> {
+    let rules: Vec<RuleId> = program.rules.iter().map(|rule| rule.id).collect();
+    let keys = infer(program, &rules)?;
+    let derived_key = keys
+        .iter()
+        .any(|(fact_type, field)| program.fact(*fact_type).fields[field.index()].derived);
+    let updates_key = program.rules.iter().any(|rule| {
+        rule.actions.iter().any(|action| match action {
+            Action::Update {
+                binding, fields, ..
+            } => fact_type(rule, *binding)
+                .is_some_and(|t| fields.iter().any(|(field, _)| keys.contains(&(t, *field)))),
+            _ => false,
+        })
+    });
+    (!derived_key && !updates_key).then_some(keys)
+}
+
 fn infer(program: &Program, rules: &[RuleId]) -> Option<Vec<Slot>> {
     let rules: Vec<&Rule> = rules.iter().map(|id| program.rule(*id)).collect();
     if rules
