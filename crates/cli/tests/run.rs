@@ -401,7 +401,7 @@ fn explain_why_not_names_the_test_and_the_values_compared() {
         "{output}"
     );
     assert!(
-        output.contains("w.hours = 30.00") && output.contains("e.weekly_ot_threshold = 30"),
+        output.contains("w.hours = 30.0") && output.contains("e.weekly_ot_threshold = 30"),
         "{output}"
     );
 }

@@ -1,17 +1,22 @@
 //! What the operators do to values: the one definition of Reckon's arithmetic, comparison
-//! and logic, used by constant folding here and by every evaluator of rules.
+//! and logic, and of reading a member (`.name`), used by constant folding here and by every
+//! evaluator of rules.
 //!
 //! Numbers are exact: ints stay ints under `+ - * %` (overflow is an error, never a wrap),
-//! anything with a decimal is decimal, and `/` always divides exactly to 28 significant
-//! digits. A missing operand makes arithmetic missing and a comparison false; null behaves
-//! the same in arithmetic and equals only null.
+//! anything with a decimal is decimal, and `/` always gives a decimal: the exact quotient,
+//! rounded half to even at the 28th significant digit (or at the 28th decimal place, the
+//! finest a decimal holds, when that comes first), written without trailing zeros, so
+//! `30 / 60` is `0.5` and `6.00 / 3` is `2`. `duration / duration` divides the same way.
+//! A missing operand makes arithmetic missing and a comparison false; null behaves the
+//! same in arithmetic and equals only null.
 
 use std::cmp::Ordering;
 use std::fmt;
 
-use reckon_fact_store::{Decimal, Interner, SignedDuration, Value};
+use reckon_fact_store::{Decimal, Interner, SignedDuration, Symbol, Value};
 
 use crate::expr::{BinaryOp, Literal, UnaryOp};
+use crate::prelude::exact;
 
 /// Why an operation has no value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +32,14 @@ pub enum EvalError {
         op: &'static str,
         /// The kinds of the operands.
         kinds: String,
+    },
+    /// A member (`.name`) that a value does not have: a member of a value that is not a
+    /// record (where the checker saw `any`), or of a week other than `start` and `end`.
+    Member {
+        /// The member's name.
+        name: String,
+        /// The kind of the value.
+        kind: &'static str,
     },
     /// Adding a duration that is not whole days to a date.
     PartialDay,
@@ -46,6 +59,7 @@ impl fmt::Display for EvalError {
             EvalError::DivisionByZero => f.write_str("division by zero"),
             EvalError::Overflow(what) => write!(f, "the result is out of range for {what}"),
             EvalError::Operands { op, kinds } => write!(f, "`{op}` does not apply to {kinds}"),
+            EvalError::Member { name, kind } => write!(f, "`.{name}` does not apply to {kind}"),
             EvalError::PartialDay => f.write_str("a date moves by whole days only"),
             EvalError::Argument { function, message } => write!(f, "`{function}`: {message}"),
         }
@@ -110,6 +124,33 @@ pub fn binary(
         return Ok(Some(Value::Null));
     }
     arithmetic(op, a, b).map(Some)
+}
+
+/// `base.name`, where `base` is a value (a field of a matched fact is read from the
+/// store instead): the member of a record, missing when the record lacks it; the `start`
+/// (Monday) and `end` (Sunday) dates of a week, as `week_start` and `week_end` give them.
+/// Missing stays missing and null stays null. `name` is a symbol of `interner`.
+pub fn member(base: &Cell, name: Symbol, interner: &Interner) -> Result<Cell, EvalError> {
+    let Some(value) = base else {
+        return Ok(None);
+    };
+    Ok(match value {
+        Value::Null => Some(Value::Null),
+        Value::Record(record) => record.get(name).cloned(),
+        Value::Week(week) => match interner.resolve(name) {
+            "start" => Some(Value::Date(week.start())),
+            "end" => Some(Value::Date(week.end())),
+            other => return Err(no_member(other, value)),
+        },
+        other => return Err(no_member(interner.resolve(name), other)),
+    })
+}
+
+fn no_member(name: &str, value: &Value) -> EvalError {
+    EvalError::Member {
+        name: name.into(),
+        kind: value.kind_name(),
+    }
 }
 
 /// True when `a op b` holds for a comparison operator.
@@ -196,7 +237,7 @@ fn arithmetic(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
                 BinaryOp::Div | BinaryOp::Rem if y.is_zero() => {
                     return Err(EvalError::DivisionByZero);
                 }
-                BinaryOp::Div => x.checked_div(y),
+                BinaryOp::Div => return exact::divide(x, y).map(V::Decimal),
                 BinaryOp::Rem => x.checked_rem(y),
                 _ => return Err(operands(op, a, b)),
             };
@@ -233,11 +274,7 @@ fn arithmetic(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, EvalError> {
             scale_duration(*d, decimal(n).expect("checked"), true)
         }
         (BinaryOp::Div, V::Duration(x), V::Duration(y)) => {
-            let (x, y) = (nanos(*x)?, nanos(*y)?);
-            if y.is_zero() {
-                return Err(EvalError::DivisionByZero);
-            }
-            x.checked_div(y).map(V::Decimal).ok_or(overflow("decimal"))
+            exact::quotient(x.as_nanos(), y.as_nanos()).map(V::Decimal)
         }
         _ => Err(operands(op, a, b)),
     }
@@ -374,6 +411,96 @@ mod tests {
             run(BinaryOp::Div, dec("1"), dec("3")),
             Ok(dec("0.3333333333333333333333333333"))
         );
+    }
+
+    /// A quotient as it is written.
+    fn quotient(a: Cell, b: Cell) -> String {
+        match run(BinaryOp::Div, a, b) {
+            Ok(Some(Value::Decimal(d))) => d.to_string(),
+            other => panic!("not a decimal: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn quotients_have_28_digits_and_no_trailing_zeros() {
+        let int = |i| Some(Value::Int(i));
+        assert_eq!(quotient(int(30), int(60)), "0.5");
+        assert_eq!(quotient(int(90), int(60)), "1.5");
+        assert_eq!(quotient(int(1), int(8)), "0.125");
+        assert_eq!(quotient(int(120), int(60)), "2");
+        assert_eq!(quotient(int(-1), int(4)), "-0.25");
+        assert_eq!(quotient(dec("6.00"), int(3)), "2");
+        assert_eq!(quotient(dec("15.00"), int(2)), "7.5");
+        assert_eq!(quotient(dec("7.5"), dec("2.5")), "3");
+        assert_eq!(quotient(int(10), dec("0.5")), "20");
+        assert_eq!(quotient(dec("0.00"), int(100)), "0");
+        // 28 significant digits, as `hours_between` gives: never a 29th.
+        assert_eq!(quotient(int(100), int(3)), "33.33333333333333333333333333");
+        assert_eq!(quotient(int(472), int(60)), "7.866666666666666666666666667");
+        assert_eq!(
+            quotient(int(1), dec("0.0000000000000000000000000001")),
+            "10000000000000000000000000000"
+        );
+        assert_eq!(
+            run(
+                BinaryOp::Div,
+                Some(Value::Decimal(Decimal::MAX)),
+                dec("0.1")
+            ),
+            Err(EvalError::Overflow("decimal"))
+        );
+        // So a difference keeps only its operands' places: `6.5 - 30 / 60` is `6.0`.
+        let half = run(BinaryOp::Div, int(30), int(60)).unwrap();
+        assert_eq!(
+            run(BinaryOp::Sub, dec("6.5"), half).unwrap(),
+            Some(Value::Decimal(Decimal::new(60, 1)))
+        );
+        let hours = quotient(
+            Some(Value::Duration(SignedDuration::from_mins(472))),
+            Some(Value::Duration(SignedDuration::from_hours(1))),
+        );
+        assert_eq!(hours, "7.866666666666666666666666667");
+        assert_eq!(
+            quotient(
+                Some(Value::Duration(SignedDuration::from_mins(90))),
+                Some(Value::Duration(SignedDuration::from_hours(1))),
+            ),
+            "1.5"
+        );
+    }
+
+    #[test]
+    fn members_of_records_and_weeks() {
+        let mut interner = Interner::new();
+        let (start, end, date) = (
+            interner.intern("start").unwrap(),
+            interner.intern("end").unwrap(),
+            interner.intern("date").unwrap(),
+        );
+        let day = |text: &str| Some(Value::Date(text.parse().unwrap()));
+        let week = Some(Value::Week("2025-W10".parse().unwrap()));
+        assert_eq!(member(&week, start, &interner), Ok(day("2025-03-03")));
+        assert_eq!(member(&week, end, &interner), Ok(day("2025-03-09")));
+        assert_eq!(
+            member(&week, date, &interner),
+            Err(EvalError::Member {
+                name: "date".into(),
+                kind: "week"
+            })
+        );
+        let record = Some(Value::Record(reckon_fact_store::Record::new([(
+            date,
+            Value::Date("2025-03-05".parse().unwrap()),
+        )])));
+        assert_eq!(member(&record, date, &interner), Ok(day("2025-03-05")));
+        assert_eq!(member(&record, start, &interner), Ok(None));
+        assert_eq!(member(&None, start, &interner), Ok(None));
+        assert_eq!(
+            member(&Some(Value::Null), start, &interner),
+            Ok(Some(Value::Null))
+        );
+        let error = member(&Some(Value::Int(3)), start, &interner).unwrap_err();
+        assert_eq!(error.to_string(), "`.start` does not apply to int");
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub(crate) enum Code {
     /// A comprehension variable or a calculator parameter: a position of the local stack,
     /// counted from the innermost calculator call's base.
     Local(u16),
-    /// A member of a record.
+    /// A member of a record or a week (`ops::member`).
     Member(Box<Code>, Symbol),
     /// A prefix operator.
     Unary(UnaryOp, Box<Code>),

@@ -1,7 +1,7 @@
 //! Evaluating compiled expressions over a frame of bound facts and values, reading fields
-//! through the store. Operators and built-ins are `rule_ir::ops` and `rule_ir::prelude`;
-//! what is decided here is what `docs/semantics.md` says beyond them (short-circuit `and`
-//! and `or`, templates, calculators, comprehensions).
+//! through the store. Operators, members and built-ins are `rule_ir::ops` and
+//! `rule_ir::prelude`; what is decided here is what `docs/semantics.md` says beyond them
+//! (short-circuit `and` and `or`, templates, calculators, comprehensions).
 
 use reckon_fact_store::{FactStore, Value};
 use reckon_rule_ir::ops::{self, Cell, EvalError};
@@ -62,17 +62,10 @@ impl<'a, S: FactStore> Eval<'a, S> {
                 _ => None,
             },
             Code::Local(local) => self.locals[self.base + usize::from(*local)].clone(),
-            Code::Member(base, name) => match self.eval(base)? {
-                Some(Value::Record(record)) => record.get(*name).cloned(),
-                Some(Value::Null) => Some(Value::Null),
-                None => None,
-                Some(other) => {
-                    return Err(EvalError::Operands {
-                        op: ".",
-                        kinds: other.kind_name().into(),
-                    });
-                }
-            },
+            Code::Member(base, name) => {
+                let base = self.eval(base)?;
+                ops::member(&base, *name, self.store.interner())?
+            }
             Code::Unary(op, operand) => {
                 let operand = self.eval(operand)?;
                 ops::unary(*op, &operand)?

@@ -1,6 +1,6 @@
 //! Evaluating expressions over an environment, reading fields through the store. What
-//! operators and built-ins do is `rule_ir::ops` and `rule_ir::prelude`; this file decides
-//! only what those leave to an evaluator:
+//! operators, members and built-ins do is `rule_ir::ops` and `rule_ir::prelude`; this file
+//! decides only what those leave to an evaluator:
 //!
 //! - a field the fact lacks reads as its declared default, else missing;
 //! - `and`/`or` do not evaluate their right side when the left decides, and `if` only the
@@ -91,19 +91,15 @@ impl<S: FactStore> Oracle<'_, S> {
                 _ => None,
             }),
             ExprKind::Var(var) => Ok(env.vars[var.index()].clone()),
-            ExprKind::Member { base, name } => match self.eval_in(base, env, members)? {
-                None => Ok(None),
-                Some(Value::Null) => Ok(Some(Value::Null)),
-                Some(Value::Record(record)) => Ok(self
+            ExprKind::Member { base, name } => {
+                let base = self.eval_in(base, env, members)?;
+                let name = self
                     .store
-                    .interner()
-                    .lookup(name)
-                    .and_then(|symbol| record.get(symbol).cloned())),
-                Some(other) => Err(fail(EvalError::Operands {
-                    op: ".",
-                    kinds: other.kind_name().into(),
-                })),
-            },
+                    .interner_mut()
+                    .intern(name)
+                    .map_err(|_| fail(EvalError::Overflow("text")))?;
+                ops::member(&base, name, self.store.interner()).map_err(fail)
+            }
             ExprKind::Unary { op, operand } => {
                 let operand = self.eval_in(operand, env, members)?;
                 ops::unary(*op, &operand).map_err(fail)

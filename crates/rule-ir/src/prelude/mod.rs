@@ -24,7 +24,7 @@
 //! `clamp`), `tiered.rs`, `text.rs` and `allocate.rs`.
 
 mod allocate;
-mod exact;
+pub(crate) mod exact;
 mod numbers;
 mod order;
 mod split;
