@@ -448,7 +448,12 @@ impl Session {
             });
         }
         self.evaluation_time += started.elapsed();
-        tracing::info!(fired = self.metrics().rules_fired, "ran");
+        let fired: u64 = self
+            .parts
+            .iter()
+            .map(|part| live!(part, s => s.stats().fired))
+            .sum();
+        tracing::info!(fired, "ran");
     }
 
     /// Counts and times of the session so far.

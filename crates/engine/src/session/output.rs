@@ -186,7 +186,8 @@ impl Session {
         for fact_type in self.written_types() {
             let extras_order = self.extras_order(fact_type);
             let facts = self.sorted(fact_type);
-            for (part, mut fact) in facts.iter().cloned() {
+            let count = facts.len();
+            for (part, mut fact) in facts {
                 line.clear();
                 live!(&self.parts[part], s => {
                     if let Some(order) = &extras_order {
@@ -200,7 +201,7 @@ impl Session {
                 emit(&mut out, &line)?;
             }
             let name = self.engine.catalog().schema(fact_type).name().to_owned();
-            written.per_type.push((name, facts.len()));
+            written.per_type.push((name, count));
         }
         for alert in self.alerts() {
             line.clear();
