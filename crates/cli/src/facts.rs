@@ -187,13 +187,5 @@ fn json(summary: &Summary, files: &[String]) -> String {
 
 /// `1234567` as `1,234,567`.
 fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
+    crate::summary::thousands(n as u64)
 }

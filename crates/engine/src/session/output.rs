@@ -9,7 +9,7 @@ use reckon_fact_store::io::{WriteError, fact_json};
 use reckon_fact_store::{Fact, FactId, FactStore, FactTypeId, Interner, Value};
 use reckon_rete_core::order::cmp_cells_across;
 
-use super::parts::{carry, tag};
+use super::parts::{copy_fact, tag};
 use super::{Session, live};
 use crate::engine::TypeKind;
 use crate::error::Error;
@@ -395,35 +395,6 @@ impl Session {
                 .collect(),
         )
     }
-}
-
-/// Copies `fact` of `from` into `to`, its text interned there.
-fn copy_fact<S: FactStore>(
-    from: &S,
-    fact: &Fact,
-    to: &mut reckon_fact_store::ColumnStore,
-) -> Result<FactId, Error> {
-    let source = from.interner();
-    let mut fields = Vec::with_capacity(fact.fields.len());
-    for value in &fact.fields {
-        fields.push(match value {
-            Some(value) => Some(carry(value, source, to.interner_mut())?),
-            None => None,
-        });
-    }
-    let mut extras = Vec::with_capacity(fact.extras.len());
-    for extra in &fact.extras {
-        let interner = to.interner_mut();
-        extras.push(reckon_fact_store::Extra {
-            name: interner
-                .intern(source.resolve(extra.name))
-                .map_err(|e| Error::Store(e.into()))?,
-            raw: interner
-                .intern(source.resolve(extra.raw))
-                .map_err(|e| Error::Store(e.into()))?,
-        });
-    }
-    Ok(to.insert(fact.id.fact_type(), &fields, &extras)?)
 }
 
 pub(crate) fn json_of<S: FactStore>(store: &S, fact: FactId) -> String {

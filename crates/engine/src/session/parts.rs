@@ -14,7 +14,7 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 
 use reckon_fact_store::{
-    ColumnStore, Extra, FactId, FactStore, FieldId, Interner, Record, StoreError, Value,
+    ColumnStore, Extra, Fact, FactId, FactStore, FieldId, Interner, Record, StoreError, Value,
 };
 
 use super::{Live, live};
@@ -113,7 +113,8 @@ impl Split {
                         let mut inserted = Vec::with_capacity(staged.len());
                         let mut refused = None;
                         for (at, id) in &staged {
-                            match carry_fact(staging, *id, store) {
+                            let staged = staging.get(*id).ok_or(StoreError::StaleId(*id));
+                            match staged.and_then(|fact| copy_fact(staging, &fact, store)) {
                                 Ok(new) => {
                                     placed.push((*at, tag(part, new)));
                                     inserted.push(new);
@@ -150,30 +151,29 @@ impl Split {
     }
 }
 
-/// Copies a staged fact into `store`, its text interned there.
-fn carry_fact<S: FactStore>(
-    staging: &ColumnStore,
-    id: FactId,
-    store: &mut S,
+/// Copies `fact` of the store `from` into `to`, its text interned there.
+pub(crate) fn copy_fact<F: FactStore, T: FactStore>(
+    from: &F,
+    fact: &Fact,
+    to: &mut T,
 ) -> Result<FactId, StoreError> {
-    let fact = staging.get(id).ok_or(StoreError::StaleId(id))?;
-    let from = staging.interner();
+    let source = from.interner();
     let mut fields = Vec::with_capacity(fact.fields.len());
     for value in &fact.fields {
         fields.push(match value {
-            Some(value) => Some(carry(value, from, store.interner_mut())?),
+            Some(value) => Some(carry(value, source, to.interner_mut())?),
             None => None,
         });
     }
     let mut extras = Vec::with_capacity(fact.extras.len());
     for extra in &fact.extras {
-        let to = store.interner_mut();
+        let interner = to.interner_mut();
         extras.push(Extra {
-            name: to.intern(from.resolve(extra.name))?,
-            raw: to.intern(from.resolve(extra.raw))?,
+            name: interner.intern(source.resolve(extra.name))?,
+            raw: interner.intern(source.resolve(extra.raw))?,
         });
     }
-    store.insert(id.fact_type(), &fields, &extras)
+    to.insert(fact.id.fact_type(), &fields, &extras)
 }
 
 /// `value` with its text (interned in `from`) interned in `to`.

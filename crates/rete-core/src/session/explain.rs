@@ -6,7 +6,7 @@ use reckon_rule_ir::RuleId;
 
 use super::Session;
 use super::fire::ActId;
-use super::tokens::{Item, KeyAtom, TokenId};
+use super::tokens::{Item, TokenId, facts_of};
 use crate::network::NodeKind;
 use crate::order::cmp_facts;
 
@@ -108,14 +108,4 @@ impl<S: FactStore> Session<S> {
             read.extend(facts.iter().copied());
         }
     }
-}
-
-fn facts_of(atoms: &[KeyAtom]) -> Vec<FactId> {
-    atoms
-        .iter()
-        .filter_map(|atom| match atom {
-            KeyAtom::Fact(fact, _) => Some(*fact),
-            _ => None,
-        })
-        .collect()
 }

@@ -368,13 +368,7 @@ impl<S: FactStore> Session<S> {
     }
 
     fn key_facts_ids(&self, atoms: &[KeyAtom]) -> Vec<FactId> {
-        atoms
-            .iter()
-            .filter_map(|atom| match atom {
-                KeyAtom::Fact(fact, _) => Some(*fact),
-                _ => None,
-            })
-            .collect()
+        super::tokens::facts_of(atoms)
     }
 
     fn key_facts(&self, atoms: &[KeyAtom]) -> Vec<String> {

@@ -194,3 +194,14 @@ pub(crate) enum KeyAtom {
     /// A group key part that is missing.
     Missing,
 }
+
+/// The facts of an activation key, in key order.
+pub(crate) fn facts_of(atoms: &[KeyAtom]) -> Vec<FactId> {
+    atoms
+        .iter()
+        .filter_map(|atom| match atom {
+            KeyAtom::Fact(fact, _) => Some(*fact),
+            _ => None,
+        })
+        .collect()
+}
