@@ -6,6 +6,7 @@
 
 mod store_report;
 mod tidy;
+mod workload;
 
 use std::process::ExitCode;
 
@@ -14,13 +15,15 @@ usage: cargo xtask <task>
 
 tasks:
   tidy           check the source tree's house rules (crate graph, file headers, file sizes)
-  store-report   measure fact-store memory per fact and NDJSON load rate at 1M shift facts";
+  store-report   measure fact-store memory per fact and NDJSON load rate at 1M shift facts
+  workload       write a workforce workload: --n N --k K --out DIR [--seed S]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("tidy") => tidy::run(&tidy::workspace_root()),
         Some("store-report") => store_report::run(),
+        Some("workload") => workload::run(&args[1..]),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
