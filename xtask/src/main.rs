@@ -16,7 +16,8 @@ usage: cargo xtask <task>
 tasks:
   tidy           check the source tree's house rules (crate graph, file headers, file sizes)
   store-report   measure fact-store memory per fact and NDJSON load rate at 1M shift facts
-  workload       write a workforce workload: --n N --k K --out DIR [--seed S]";
+  workload       write a workforce workload: --n N --k K --out DIR [--seed S]
+  bench          run the benchmark suites: [--suite NAME]... [--quick] [--runs N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
         Some("tidy") => tidy::run(&tidy::workspace_root()),
         Some("store-report") => store_report::run(),
         Some("workload") => workload::run(&args[1..]),
+        Some("bench") => workload::harness_program("bench", &args[1..]),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,10 +1,16 @@
 //! `cargo xtask workload --n N --k K --out DIR`: writes a workforce workload (facts, rules
 //! for K as `.calc` and JSON, and the checksums a run must give) by running the bench
 //! harness's `workload` program, built optimised, so that 5M facts take seconds.
+//! `cargo xtask bench` runs its `bench` program the same way.
 
 use std::process::Command;
 
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    harness_program("workload", args)
+}
+
+/// Runs the bench harness's program `name`, built optimised, with `args`.
+pub(crate) fn harness_program(name: &str, args: &[String]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .args([
@@ -14,7 +20,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             "--package",
             "reckon-bench-harness",
             "--bin",
-            "workload",
+            name,
             "--",
         ])
         .args(args)
@@ -23,6 +29,6 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     if status.success() {
         Ok(())
     } else {
-        Err(format!("writing the workload failed ({status})"))
+        Err(format!("`{name}` failed ({status})"))
     }
 }

@@ -6,6 +6,7 @@
 
 // `gen` is a reserved word in edition 2024, so the module is private and its items are
 // re-exported here.
+pub mod bench;
 pub mod checksums;
 mod r#gen;
 pub mod rules;

@@ -1,0 +1,109 @@
+//! The benchmark runner behind `cargo xtask bench`: for each suite's cases it writes the
+//! workload (once, cached under the data folder), computes its checksums independently,
+//! and measures it several times, each in a fresh process (`measure`), whose checksums
+//! must match. `report.rs` turns the runs into medians, spreads and the table against the
+//! targets.
+//!
+//! - `suites.rs` — what each suite measures, and its targets.
+//! - `measure.rs` — one measurement, stage by stage.
+//! - `report.rs` — statistics, `report.json`, the markdown table.
+
+pub mod measure;
+pub mod report;
+pub mod suites;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::checksums;
+use crate::r#gen::Workload;
+use measure::Measurement;
+use report::{CaseReport, Report, SuiteReport};
+use suites::Case;
+
+/// How a bench run goes.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The suites, by name.
+    pub suites: Vec<String>,
+    /// Smaller workloads, for a check that runs in seconds.
+    pub quick: bool,
+    /// Measurements per case (at least 5 for figures to publish).
+    pub runs: usize,
+    /// Where workloads are written and kept.
+    pub data: PathBuf,
+}
+
+/// Runs the suites and gathers their report; a wrong checksum is an error. `starting` is
+/// told each case as its measurements begin.
+pub fn run(options: &Options, mut starting: impl FnMut(&str, &Case)) -> Result<Report, String> {
+    let mut report = Report::new();
+    for name in &options.suites {
+        let suite = suites::suite(name, options.quick).ok_or_else(|| {
+            format!(
+                "no suite is called `{name}`; the suites are {}",
+                suites::NAMES.join(", ")
+            )
+        })?;
+        let mut cases = Vec::new();
+        for case in &suite.cases {
+            starting(suite.name, case);
+            let facts = workload_file(&options.data, case.n)?;
+            let expected = checksums::expected(&Workload::new(case.n), case.rules.k).to_string();
+            let runs = (0..options.runs)
+                .map(|_| measure_in_child(case, &facts, &expected))
+                .collect::<Result<Vec<_>, _>>()?;
+            cases.push(CaseReport::new(case.clone(), runs));
+        }
+        report.suites.push(SuiteReport::new(&suite, cases));
+    }
+    Ok(report)
+}
+
+/// The facts file of `n` shifts (default seed), written if it is not there yet.
+fn workload_file(data: &Path, n: u64) -> Result<PathBuf, String> {
+    let dir = data.join(format!("n{n}"));
+    let facts = dir.join("facts.ndjson");
+    if facts.is_file() {
+        return Ok(facts);
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let partial = dir.join("facts.ndjson.partial");
+    let file =
+        std::fs::File::create(&partial).map_err(|e| format!("{}: {e}", partial.display()))?;
+    Workload::new(n)
+        .write_ndjson(file)
+        .map_err(|e| format!("{}: {e}", partial.display()))?;
+    std::fs::rename(&partial, &facts).map_err(|e| format!("{}: {e}", facts.display()))?;
+    Ok(facts)
+}
+
+/// One measurement of `case`, in a fresh process of this program.
+fn measure_in_child(case: &Case, facts: &Path, expected: &str) -> Result<Measurement, String> {
+    let program = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut command = Command::new(program);
+    command
+        .arg("measure")
+        .args(["--k", &case.rules.k.to_string()])
+        .args(["--threads", &case.threads.to_string()])
+        .arg("--facts")
+        .arg(facts)
+        .args(["--expected", expected]);
+    if case.rules.half_json {
+        command.arg("--half-json");
+    }
+    if case.incremental {
+        command.arg("--incremental");
+    }
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot start a measurement: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{}: the measurement failed: {}",
+            case.label,
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    serde_json::from_slice(&output.stdout).map_err(|e| format!("a measurement's report: {e}"))
+}
