@@ -7,7 +7,9 @@
 //! - `suites.rs` — what each suite measures, and its targets.
 //! - `measure.rs` — one measurement, stage by stage.
 //! - `report.rs` — statistics, `report.json`, the markdown table.
+//! - `gate.rs` — the regression gate on instruction counts.
 
+pub mod gate;
 pub mod measure;
 pub mod report;
 pub mod suites;
@@ -60,8 +62,9 @@ pub fn run(options: &Options, mut starting: impl FnMut(&str, &Case)) -> Result<R
     Ok(report)
 }
 
-/// The facts file of `n` shifts (default seed), written if it is not there yet.
-fn workload_file(data: &Path, n: u64) -> Result<PathBuf, String> {
+/// The facts file of `n` shifts (default seed), written under `data` if it is not there
+/// yet.
+pub fn workload_file(data: &Path, n: u64) -> Result<PathBuf, String> {
     let dir = data.join(format!("n{n}"));
     let facts = dir.join("facts.ndjson");
     if facts.is_file() {
