@@ -9,6 +9,7 @@
 pub mod bench;
 pub mod checksums;
 mod r#gen;
+pub mod peers;
 pub mod rules;
 pub mod workforce;
 

@@ -62,6 +62,51 @@ pub fn run(options: &Options, mut starting: impl FnMut(&str, &Case)) -> Result<R
     Ok(report)
 }
 
+/// Reckon and the peers on the same workload (phase 1, or a tenth of it with `quick`),
+/// measured in this run: each peer's checksums must equal the independent ones.
+pub fn peers(
+    options: &Options,
+    mut starting: impl FnMut(&str),
+) -> Result<Vec<report::PeerComparison>, String> {
+    let suite = suites::suite("phase1", options.quick).expect("phase1 exists");
+    let case = &suite.cases[0];
+    let facts = workload_file(&options.data, case.n)?;
+    let workload = Workload::new(case.n);
+    let expected = checksums::expected(&workload, case.rules.k).to_string();
+    starting(&format!("Reckon: {}", case.label));
+    let runs = (0..options.runs)
+        .map(|_| measure_in_child(case, &facts, &expected))
+        .collect::<Result<Vec<_>, _>>()?;
+    let reckon = CaseReport::new(case.clone(), runs);
+    let clips_facts = options.data.join(format!("n{}", case.n)).join("facts.clp");
+    if !clips_facts.is_file() {
+        crate::peers::clips::write_facts(&workload, &clips_facts)?;
+    }
+    let program = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/peers/clips");
+    starting(&format!("CLIPS: {}", case.label));
+    let mut clips = Vec::new();
+    for _ in 0..options.runs {
+        let run = crate::peers::clips::run(
+            &program,
+            &clips_facts,
+            case.rules.k,
+            &options.data.join("clips"),
+        )?;
+        if run.checksums != expected {
+            return Err(format!(
+                "CLIPS gave wrong checksums:\n  expected {expected}\n  found    {}",
+                run.checksums
+            ));
+        }
+        clips.push(run);
+    }
+    Ok(vec![report::PeerComparison::new(
+        &reckon,
+        "CLIPS 6.30",
+        &clips,
+    )])
+}
+
 /// The facts file of `n` shifts (default seed), written under `data` if it is not there
 /// yet.
 pub fn workload_file(data: &Path, n: u64) -> Result<PathBuf, String> {

@@ -20,6 +20,46 @@ pub struct Report {
     pub date: String,
     /// The suites, in the order run.
     pub suites: Vec<SuiteReport>,
+    /// Reckon against peer engines, measured in the same run.
+    pub peers: Vec<PeerComparison>,
+}
+
+/// Reckon and one peer on one workload: medians, and Reckon's advantage.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PeerComparison {
+    /// The workload.
+    pub case: String,
+    /// The peer.
+    pub peer: String,
+    /// Reckon's median total time, in seconds.
+    pub reckon_s: f64,
+    /// Reckon's median peak RSS, in bytes.
+    pub reckon_rss_bytes: f64,
+    /// The peer's median total time.
+    pub peer_s: f64,
+    /// The peer's median peak RSS.
+    pub peer_rss_bytes: f64,
+    /// Every run of the peer.
+    pub peer_runs: Vec<crate::peers::PeerRun>,
+}
+
+impl PeerComparison {
+    /// The comparison of Reckon's `reckon` case with the `peer`'s `runs`.
+    pub fn new(reckon: &CaseReport, peer: &str, runs: &[crate::peers::PeerRun]) -> PeerComparison {
+        let sorted = |mut values: Vec<f64>| {
+            values.sort_by(f64::total_cmp);
+            median(&values)
+        };
+        PeerComparison {
+            case: reckon.case.label.clone(),
+            peer: peer.to_owned(),
+            reckon_s: reckon.stats["total_s"].median,
+            reckon_rss_bytes: reckon.stats["peak_rss_bytes"].median,
+            peer_s: sorted(runs.iter().map(|r| r.total_s).collect()),
+            peer_rss_bytes: sorted(runs.iter().map(|r| r.peak_rss_bytes as f64).collect()),
+            peer_runs: runs.to_vec(),
+        }
+    }
 }
 
 /// One suite's cases and targets.
@@ -85,6 +125,7 @@ impl Report {
             machine: machine(),
             date: command_line("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default(),
             suites: Vec::new(),
+            peers: Vec::new(),
         }
     }
 
@@ -140,6 +181,26 @@ impl Report {
                     verdict(t.seed_met, t.median, t.seed),
                     shown(&t.figure, t.goal),
                     verdict(t.goal_met, t.median, t.goal),
+                );
+            }
+        }
+        if !self.peers.is_empty() {
+            out.push_str(
+                "\n| workload | peer | Reckon s | peer s | peer time ÷ Reckon | Reckon MB | peer MB | Reckon memory ÷ peer |\n\
+                 |---|---|---|---|---|---|---|---|\n",
+            );
+            for p in &self.peers {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {:.3} | {:.3} | {:.2}× | {:.1} | {:.1} | {:.2} |",
+                    p.case,
+                    p.peer,
+                    p.reckon_s,
+                    p.peer_s,
+                    p.peer_s / p.reckon_s,
+                    p.reckon_rss_bytes / 1e6,
+                    p.peer_rss_bytes / 1e6,
+                    p.reckon_rss_bytes / p.peer_rss_bytes,
                 );
             }
         }

@@ -44,6 +44,9 @@ struct Args {
     /// Skip the regression gate.
     #[arg(long, conflicts_with = "gate")]
     no_gate: bool,
+    /// Also run the peer engines (CLIPS) on phase 1's workload and compare.
+    #[arg(long)]
+    peers: bool,
     /// Show the gate works: counts twice on this build (must pass), then with a 15%
     /// slowdown added to the evaluate stage (must be caught).
     #[arg(long)]
@@ -98,7 +101,8 @@ fn main() -> ExitCode {
         None if args.gate_check => gate_check(&args),
         None if args.save_baseline => save_baseline(&args),
         None => suites_run(&args).and_then(|()| {
-            let gating = args.gate || (!args.quick && !args.no_gate && args.suites.is_empty());
+            let gating = args.gate
+                || (!args.quick && !args.no_gate && args.suites.is_empty() && !args.peers);
             if gating { gate(&args) } else { Ok(()) }
         }),
     };
@@ -112,7 +116,7 @@ fn main() -> ExitCode {
 }
 
 fn suites_run(args: &Args) -> Result<(), String> {
-    let names: Vec<String> = if !args.suites.is_empty() {
+    let names: Vec<String> = if !args.suites.is_empty() || args.peers {
         args.suites.clone()
     } else if args.quick {
         suites::QUICK.iter().map(|s| (*s).to_owned()).collect()
@@ -126,9 +130,16 @@ fn suites_run(args: &Args) -> Result<(), String> {
         data: args.out.join("data"),
     };
     let runs = options.runs;
-    let report = bench::run(&options, |suite, case| {
-        eprintln!("{suite}: {} ({runs} runs)", case.label);
-    })?;
+    let mut report = if args.peers && args.suites.is_empty() {
+        report::Report::new()
+    } else {
+        bench::run(&options, |suite, case| {
+            eprintln!("{suite}: {} ({runs} runs)", case.label);
+        })?
+    };
+    if args.peers {
+        report.peers = bench::peers(&options, |what| eprintln!("peers: {what} ({runs} runs)"))?;
+    }
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
     let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
     let write = |name: &str, text: &str| {
