@@ -100,11 +100,27 @@ pub fn peers(
         }
         clips.push(run);
     }
-    Ok(vec![report::PeerComparison::new(
-        &reckon,
-        "CLIPS 6.30",
-        &clips,
-    )])
+    let mut comparisons = vec![report::PeerComparison::new(&reckon, "CLIPS 6.30", &clips)];
+    let program = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/peers/ascent");
+    starting(&format!(
+        "ascent: building the program for {} rules",
+        case.rules.k
+    ));
+    let binary = crate::peers::ascent::build(&program, case.rules.k, &options.data.join("ascent"))?;
+    starting(&format!("ascent: {}", case.label));
+    let mut ascent = Vec::new();
+    for _ in 0..options.runs {
+        let run = crate::peers::ascent::run(&binary, &facts)?;
+        if run.checksums != expected {
+            return Err(format!(
+                "ascent gave wrong checksums:\n  expected {expected}\n  found    {}",
+                run.checksums
+            ));
+        }
+        ascent.push(run);
+    }
+    comparisons.push(report::PeerComparison::new(&reckon, "ascent 0.8", &ascent));
+    Ok(comparisons)
 }
 
 /// The facts file of `n` shifts (default seed), written under `data` if it is not there

@@ -1,8 +1,11 @@
 //! Peer engines run on the same workload as Reckon, in the same bench run, their results
-//! held to the same checksums: CLIPS (the program in `bench/peers/clips/`).
+//! held to the same checksums: CLIPS (`bench/peers/clips/`) and the `ascent` Datalog
+//! crate (`bench/peers/ascent/`).
 //!
 //! - `clips.rs` — the workload as CLIPS facts and filler rules, and one CLIPS run.
+//! - `ascent.rs` — the ascent program built for K rules, and one run of it.
 
+pub mod ascent;
 pub mod clips;
 
 use serde::{Deserialize, Serialize};
