@@ -37,8 +37,13 @@ pub struct Options {
 }
 
 /// Runs the suites and gathers their report; a wrong checksum is an error. `starting` is
-/// told each case as its measurements begin.
-pub fn run(options: &Options, mut starting: impl FnMut(&str, &Case)) -> Result<Report, String> {
+/// told each case as its measurements begin, and `measured` is shown the report so far
+/// after each case (so a long run that is stopped keeps what it measured).
+pub fn run(
+    options: &Options,
+    mut starting: impl FnMut(&str, &Case),
+    mut measured: impl FnMut(&Report),
+) -> Result<Report, String> {
     let mut report = Report::new();
     for name in &options.suites {
         let suite = suites::suite(name, options.quick).ok_or_else(|| {
@@ -47,8 +52,25 @@ pub fn run(options: &Options, mut starting: impl FnMut(&str, &Case)) -> Result<R
                 suites::NAMES.join(", ")
             )
         })?;
-        let mut cases = Vec::new();
+        let mut cases: Vec<CaseReport> = Vec::new();
+        let mut skipped = Vec::new();
         for case in &suite.cases {
+            // A larger workload than the machine can hold would end in the kernel killing
+            // the measurement: judge by the last case's bytes per fact.
+            if let Some(projected) = cases.last().and_then(|last| projected_rss(last, case.n))
+                && let Some(total) = physical_memory()
+                && projected > total * 8 / 10
+            {
+                skipped.push(format!(
+                    "{}: skipped, it would need about {:.1} GB at {:.0} bytes per fact, and this \
+                     machine has {:.1} GB",
+                    case.label,
+                    projected as f64 / 1e9,
+                    projected as f64 / case.n as f64,
+                    total as f64 / 1e9
+                ));
+                continue;
+            }
             starting(suite.name, case);
             let facts = workload_file(&options.data, case.n)?;
             let expected = checksums::expected(&Workload::new(case.n), case.rules.k).to_string();
@@ -56,8 +78,13 @@ pub fn run(options: &Options, mut starting: impl FnMut(&str, &Case)) -> Result<R
                 .map(|_| measure_in_child(case, &facts, &expected))
                 .collect::<Result<Vec<_>, _>>()?;
             cases.push(CaseReport::new(case.clone(), runs));
+            let mut so_far = report.clone();
+            so_far.suites.push(SuiteReport::new(&suite, cases.clone()));
+            measured(&so_far);
         }
-        report.suites.push(SuiteReport::new(&suite, cases));
+        let mut suite_report = SuiteReport::new(&suite, cases);
+        suite_report.skipped = skipped;
+        report.suites.push(suite_report);
     }
     Ok(report)
 }
@@ -121,6 +148,20 @@ pub fn peers(
     }
     comparisons.push(report::PeerComparison::new(&reckon, "ascent 0.8", &ascent));
     Ok(comparisons)
+}
+
+/// The peak RSS a case of `n` shifts would reach, scaled from `last`'s bytes per shift.
+fn projected_rss(last: &CaseReport, n: u64) -> Option<u64> {
+    let rss = last.stats.get("peak_rss_bytes")?.median;
+    Some((rss / last.case.n as f64 * n as f64) as u64)
+}
+
+/// The machine's memory (`MemTotal` on Linux), in bytes.
+fn physical_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|line| line.starts_with("MemTotal:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// The facts file of `n` shifts (default seed), written under `data` if it is not there

@@ -75,6 +75,8 @@ pub struct SuiteReport {
     pub time_exponent: Option<f64>,
     /// For the scale suite: the same for peak memory.
     pub memory_exponent: Option<f64>,
+    /// Cases not measured, and why.
+    pub skipped: Vec<String>,
 }
 
 /// One case's runs and statistics.
@@ -205,6 +207,9 @@ impl Report {
             }
         }
         for suite in &self.suites {
+            for skipped in &suite.skipped {
+                let _ = writeln!(out, "\n{}: {skipped}.", suite.name);
+            }
             if let (Some(time), Some(memory)) = (suite.time_exponent, suite.memory_exponent) {
                 let _ = writeln!(
                     out,
@@ -256,6 +261,7 @@ impl SuiteReport {
             memory_exponent: if scaling { fit("peak_rss_bytes") } else { None },
             cases,
             targets,
+            skipped: Vec::new(),
         }
     }
 }

@@ -133,9 +133,18 @@ fn suites_run(args: &Args) -> Result<(), String> {
     let mut report = if args.peers && args.suites.is_empty() {
         report::Report::new()
     } else {
-        bench::run(&options, |suite, case| {
-            eprintln!("{suite}: {} ({runs} runs)", case.label);
-        })?
+        let partial = args.out.join("report.partial.json");
+        bench::run(
+            &options,
+            |suite, case| eprintln!("{suite}: {} ({runs} runs)", case.label),
+            |so_far| {
+                // Best effort: the final report is written in full at the end.
+                if let Ok(json) = serde_json::to_string_pretty(so_far) {
+                    let _ = std::fs::create_dir_all(&args.out);
+                    let _ = std::fs::write(&partial, json);
+                }
+            },
+        )?
     };
     if args.peers {
         report.peers = bench::peers(&options, |what| eprintln!("peers: {what} ({runs} runs)"))?;
