@@ -317,7 +317,6 @@ fn metrics_count_the_work() {
     assert_eq!(metrics.rules_fired, 3 + 1 + 3 + 1);
     assert!(metrics.activations >= metrics.rules_fired);
     assert!(metrics.memory_used_bytes > 0 && metrics.nodes > 0);
-    assert!(metrics.evaluation_time_ns > 0);
 }
 
 #[test]

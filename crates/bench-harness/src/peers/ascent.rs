@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{PeerRun, timed_run};
+use super::{PeerRun, checksum_line, timed_run};
 use crate::rules::fillers;
 
 /// Where the rules go in the template.
@@ -77,12 +77,7 @@ pub fn build(program_dir: &Path, k: usize, scratch: &Path) -> Result<PathBuf, St
 pub fn run(binary: &Path, facts: &Path) -> Result<PeerRun, String> {
     super::ensure("/usr/bin/time", "time")?;
     let (stdout, seconds, rss) = timed_run(Command::new(binary).arg(facts))?;
-    let checksums = stdout
-        .lines()
-        .find(|line| line.starts_with("CHECKSUM "))
-        .ok_or_else(|| format!("the ascent program printed no checksums:\n{stdout}"))?
-        .trim()
-        .to_owned();
+    let checksums = checksum_line(&stdout, "the ascent program")?;
     Ok(PeerRun {
         total_s: seconds,
         peak_rss_bytes: rss,

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use reckon::facts::DateTime;
 
-use super::{PeerRun, ensure, timed_run};
+use super::{PeerRun, checksum_line, ensure, timed_run};
 use crate::r#gen::{WorkforceFact, Workload};
 use crate::rules::fillers;
 
@@ -82,12 +82,7 @@ pub fn run(program_dir: &Path, facts: &Path, k: usize, scratch: &Path) -> Result
     );
     std::fs::write(&batch, text).map_err(|e| format!("{}: {e}", batch.display()))?;
     let (stdout, seconds, rss) = timed_run(Command::new("clips").arg("-f2").arg(&batch))?;
-    let checksums = stdout
-        .lines()
-        .find(|line| line.starts_with("CHECKSUM "))
-        .ok_or_else(|| format!("CLIPS printed no checksums:\n{stdout}"))?
-        .trim()
-        .to_owned();
+    let checksums = checksum_line(&stdout, "CLIPS")?;
     Ok(PeerRun {
         total_s: seconds,
         peak_rss_bytes: rss,

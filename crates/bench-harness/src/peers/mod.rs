@@ -62,6 +62,15 @@ pub(crate) fn timed_run(command: &mut std::process::Command) -> Result<(String, 
     ))
 }
 
+/// The `CHECKSUM ...` line a peer printed.
+pub(crate) fn checksum_line(stdout: &str, peer: &str) -> Result<String, String> {
+    stdout
+        .lines()
+        .find(|line| line.starts_with("CHECKSUM "))
+        .map(|line| line.trim().to_owned())
+        .ok_or_else(|| format!("{peer} printed no checksums:\n{stdout}"))
+}
+
 /// Installs a Debian package when `program` is missing.
 pub(crate) fn ensure(program: &str, package: &str) -> Result<(), String> {
     let found = std::process::Command::new("sh")
