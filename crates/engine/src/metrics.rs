@@ -28,6 +28,9 @@ pub struct Metrics {
     pub rules_fired: u64,
     /// Time spent reading facts in and propagating them, in nanoseconds.
     pub load_time_ns: u64,
+    /// The part of `load_time_ns` spent reading and parsing facts into the fact store,
+    /// before any reached the network.
+    pub parse_time_ns: u64,
     /// Time spent in runs, in nanoseconds.
     pub evaluation_time_ns: u64,
     /// Estimated bytes held by the facts and the network's memories.

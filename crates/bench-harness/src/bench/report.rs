@@ -135,8 +135,8 @@ impl Report {
     pub fn markdown(&self) -> String {
         let mut out = format!("Machine: {}; {}.\n\n", self.machine, self.date);
         out.push_str(
-            "| suite | case | total s | compile s | load s | evaluate s | write s | peak RSS MB | nodes | facts/s |\n\
-             |---|---|---|---|---|---|---|---|---|---|\n",
+            "| suite | case | total s | compile s | read/parse s | load s | evaluate s | write s | peak RSS MB | nodes | facts/s |\n\
+             |---|---|---|---|---|---|---|---|---|---|---|\n",
         );
         for suite in &self.suites {
             for case in &suite.cases {
@@ -152,11 +152,12 @@ impl Report {
                 };
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                     suite.name,
                     case.case.label,
                     cell("total_s", 1.0, 3),
                     cell("compile_s", 1.0, 3),
+                    cell("parse_s", 1.0, 3),
                     cell("load_s", 1.0, 3),
                     cell("evaluate_s", 1.0, 3),
                     cell("write_s", 1.0, 3),
@@ -275,6 +276,7 @@ impl CaseReport {
                 |name: &str, value: f64| figures.entry(name.to_owned()).or_default().push(value);
             add("total_s", run.total_s);
             add("compile_s", run.compile_s);
+            add("parse_s", run.parse_s);
             add("load_s", run.load_s);
             add("evaluate_s", run.evaluate_s);
             add("write_s", run.write_s);

@@ -122,6 +122,7 @@ pub struct Session {
     split: Option<parts::Split>,
     facts_processed: u64,
     load_time: Duration,
+    parse_time: Duration,
     evaluation_time: Duration,
 }
 
@@ -151,6 +152,7 @@ impl Session {
             split,
             facts_processed: 0,
             load_time: Duration::ZERO,
+            parse_time: Duration::ZERO,
             evaluation_time: Duration::ZERO,
         }
     }
@@ -367,10 +369,11 @@ impl Session {
         let _span = tracing::info_span!("load", source = %options.source).entered();
         let started = Instant::now();
         let options = options.clone().keeping_ids();
+        let parse_time = &mut self.parse_time;
         let mut result = match &mut self.split {
-            Some(split) => read_into(&mut split.staging, input, format, &options),
+            Some(split) => timed_read_into(&mut split.staging, input, format, &options, parse_time),
             None => live!(&mut self.parts[0], s => s.insert_from(|store| {
-                let mut result = read_into(store, input, format, &options);
+                let mut result = timed_read_into(store, input, format, &options, parse_time);
                 let ids = match &mut result {
                     Ok(report) => std::mem::take(&mut report.ids),
                     Err(error) => std::mem::take(&mut error.ids),
@@ -475,6 +478,7 @@ impl Session {
         let mut metrics = Metrics {
             facts_processed: self.facts_processed,
             load_time_ns: nanos(self.load_time),
+            parse_time_ns: nanos(self.parse_time),
             evaluation_time_ns: nanos(self.evaluation_time),
             nodes: self.engine.node_counts().total(),
             ..Metrics::default()
@@ -510,6 +514,20 @@ impl Session {
 }
 
 /// Reads facts from `input` into `store`.
+/// [`read_into`], adding the time it took to `parse_time`.
+fn timed_read_into<S: FactStore>(
+    store: &mut S,
+    input: impl Read,
+    format: InputFormat,
+    options: &ReadOptions,
+    parse_time: &mut Duration,
+) -> Result<ReadReport, reckon_fact_store::io::ReadError> {
+    let started = Instant::now();
+    let result = read_into(store, input, format, options);
+    *parse_time += started.elapsed();
+    result
+}
+
 fn read_into<S: FactStore>(
     store: &mut S,
     input: impl Read,
