@@ -380,6 +380,13 @@ impl Rule {
 
     /// Every expression of the rule: conditions, group, then actions.
     pub fn exprs(&self) -> Vec<&Expr> {
+        let mut exprs = self.match_exprs();
+        exprs.extend(self.actions.iter().flat_map(Action::exprs));
+        exprs
+    }
+
+    /// The expressions that decide the rule's matches: conditions, then group.
+    pub fn match_exprs(&self) -> Vec<&Expr> {
         let mut exprs: Vec<&Expr> = self.conditions.iter().flat_map(Condition::exprs).collect();
         if let Some(group) = &self.group {
             for key in &group.keys {
@@ -390,7 +397,6 @@ impl Rule {
             exprs.extend(group.aggregates.iter().filter_map(|a| a.value.as_ref()));
             exprs.extend(group.then.iter().flat_map(Condition::exprs));
         }
-        exprs.extend(self.actions.iter().flat_map(Action::exprs));
         exprs
     }
 

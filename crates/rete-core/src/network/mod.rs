@@ -93,6 +93,11 @@ pub(crate) struct Node {
     /// For a node that brings in a fact: the fields of that fact read at or below it, so
     /// that a change of any other field passes it by.
     pub(crate) reads: Vec<FieldId>,
+    /// Those of `reads` that can change the matches (read by conditions or grouping, or
+    /// by the actions of a grouped rule, whose per-member emits read its members). A
+    /// change of any other field of `reads` leaves the matches as they are and only
+    /// makes the activations below recompute what they made.
+    pub(crate) match_reads: Vec<FieldId>,
     /// The rules that go through it, each with the spans of the node's code as that rule
     /// wrote it (in the order of [`NodeKind::codes`]), for naming run-time errors.
     pub(crate) users: Vec<(RuleId, Vec<Span>)>,

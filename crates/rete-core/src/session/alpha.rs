@@ -112,9 +112,12 @@ impl<S: FactStore> Session<S> {
                 }
                 (true, true) => {
                     for node in successors {
-                        if self.net.nodes[node].reads.contains(&field) {
+                        let node_info = &self.net.nodes[node];
+                        if node_info.match_reads.contains(&field) {
                             self.right_remove(node, fact);
                             self.right_add(node, fact);
+                        } else if node_info.reads.contains(&field) {
+                            self.recompute_activations_below(node, fact);
                         }
                     }
                 }

@@ -197,6 +197,26 @@ impl<S: FactStore> Session<S> {
         }
     }
 
+    /// A field of `fact` that only actions below `node` read changed: the matches stay,
+    /// and each fired activation made from the fact's tokens there recomputes what it
+    /// made (a pending one reads the field when it fires).
+    pub(super) fn recompute_activations_below(&mut self, node: NodeId, fact: FactId) {
+        let mut stack: Vec<TokenId> = self.nodes[node]
+            .by_fact
+            .get(&fact)
+            .cloned()
+            .unwrap_or_default();
+        while let Some(token) = stack.pop() {
+            if let Some(&act) = self.tms.by_token.get(&token) {
+                if matches!(self.tms.get(act), Some(a) if a.fired) {
+                    self.tms.dirty.push(act);
+                }
+                continue;
+            }
+            stack.extend_from_slice(&self.tokens.get(token).children);
+        }
+    }
+
     /// Finishes a step: folds stale groups and accumulations, then brings fired
     /// activations up to date with their matches, until nothing changes.
     pub(super) fn settle(&mut self) {

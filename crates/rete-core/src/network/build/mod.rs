@@ -62,6 +62,7 @@ impl Network {
                     kind: NodeKind::Root,
                     stratum: 0,
                     reads: Vec::new(),
+                    match_reads: Vec::new(),
                     users: Vec::new(),
                 }],
                 rules: Vec::new(),
@@ -244,7 +245,7 @@ impl Builder<'_> {
                         // Where the `after` fact stands depends on every field in the
                         // order: a change of any must re-link its successor.
                         if let Some(at) = after_node {
-                            add_reads(&mut self.net.nodes[at].reads, &sequence_reads);
+                            self.net.nodes[at].add_match_reads(&sequence_reads);
                         }
                         NodeKind::Next(Next {
                             after: slot_of(&scope.names, next.after)?,
@@ -255,7 +256,7 @@ impl Builder<'_> {
                     None => NodeKind::Join(join),
                 };
                 scope.node = self.node(scope.node, kind, rule, spans);
-                add_reads(&mut self.net.nodes[scope.node].reads, &sequence_reads);
+                self.net.nodes[scope.node].add_match_reads(&sequence_reads);
                 scope.intro.insert(pattern.binding, scope.node);
                 scope.frame += 1;
             }
@@ -463,6 +464,7 @@ impl Builder<'_> {
             kind,
             stratum: rule.stratum,
             reads: Vec::new(),
+            match_reads: Vec::new(),
             users: vec![(rule.id, spans)],
         });
         self.net.nodes[parent].children.push(id);
@@ -471,20 +473,33 @@ impl Builder<'_> {
     }
 
     /// Records, on the node that brought in each fact binding, every field of it the rule
-    /// reads anywhere.
+    /// reads anywhere, and which of those reads can change the rule's matches.
     fn record_reads(&mut self, rule: &Rule, intro: &HashMap<BindingId, NodeId>) {
-        for expr in rule.exprs() {
+        let grouped = rule.group.is_some();
+        let matching = rule.match_exprs().into_iter().map(|expr| (expr, true));
+        let acting = rule.actions.iter().flat_map(|action| action.exprs());
+        for (expr, decides) in matching.chain(acting.map(|expr| (expr, grouped))) {
             expr.walk(&mut |node| {
                 if let ExprKind::Field { binding, field } = node.kind
                     && let Some(&at) = intro.get(&binding)
                 {
-                    let reads = &mut self.net.nodes[at].reads;
-                    if !reads.contains(&field) {
-                        reads.push(field);
+                    let node = &mut self.net.nodes[at];
+                    if decides {
+                        node.add_match_reads(&[field]);
+                    } else {
+                        add_reads(&mut node.reads, &[field]);
                     }
                 }
             });
         }
+    }
+}
+
+impl Node {
+    /// Records fields of the node's fact that decide matches.
+    fn add_match_reads(&mut self, fields: &[FieldId]) {
+        add_reads(&mut self.reads, fields);
+        add_reads(&mut self.match_reads, fields);
     }
 }
 
