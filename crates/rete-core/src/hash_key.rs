@@ -7,6 +7,10 @@ use std::cmp::Ordering;
 
 use reckon_fact_store::{Date, DateTime, Decimal, Interner, SignedDuration, Symbol, Value, Week};
 
+/// A join key: one part per equality of the join. Most joins have one, which stays
+/// inline (no allocation per token or fact indexed).
+pub(crate) type JoinKey = smallvec::SmallVec<[HashKey; 1]>;
+
 /// A value as a hash key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum HashKey {

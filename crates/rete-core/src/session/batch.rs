@@ -11,7 +11,7 @@ use super::Session;
 use super::beta::{Kind, Stale, kind_of};
 use super::errors::Basis;
 use super::tokens::Item;
-use crate::hash_key::HashKey;
+use crate::hash_key::JoinKey;
 use crate::maps::HashMap;
 use crate::network::{MemoryId, NodeId};
 
@@ -40,8 +40,8 @@ impl<S: FactStore> Session<S> {
         self.activity[node] += facts.len() as u64;
         // The facts by join key, keys in first-seen order; a map finds a key's place only
         // when there is more than one fact (a single one is the hot path of every change).
-        let mut groups: Vec<(Vec<HashKey>, Vec<FactId>)> = Vec::new();
-        let mut place: HashMap<Vec<HashKey>, usize> = HashMap::default();
+        let mut groups: Vec<(JoinKey, Vec<FactId>)> = Vec::new();
+        let mut place: HashMap<JoinKey, usize> = HashMap::default();
         for &fact in facts {
             self.errors.fall(&Basis::Right(node, fact));
             let Some(key) = self.right_key_of(node, fact) else {

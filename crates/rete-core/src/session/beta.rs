@@ -10,24 +10,24 @@ use reckon_fact_store::{FactId, FactStore};
 use super::Session;
 use super::accumulate::Fold;
 use super::errors::Basis;
-use super::tokens::{Item, TokenId};
+use super::tokens::{Item, TokenId, TokenList};
 use crate::compile::Slot;
-use crate::hash_key::HashKey;
+use crate::hash_key::JoinKey;
 use crate::network::{NodeId, NodeKind};
 
 /// What a node remembers.
 #[derive(Debug, Default)]
 pub(crate) struct NodeState {
     /// Its parent's tokens by join key (joins and their kin).
-    pub(super) left: HashMap<Vec<HashKey>, Vec<TokenId>>,
-    pub(super) left_key: HashMap<TokenId, Vec<HashKey>>,
+    pub(super) left: HashMap<JoinKey, Vec<TokenId>>,
+    pub(super) left_key: HashMap<TokenId, JoinKey>,
     /// Its memory's facts by join key, in no particular order.
-    pub(super) right: HashMap<Vec<HashKey>, Vec<FactId>>,
+    pub(super) right: HashMap<JoinKey, Vec<FactId>>,
     /// Each fact's join key and its place in the key's bucket (so that removing a fact
     /// is O(1) however many facts share the key).
-    pub(super) right_key: HashMap<FactId, (Vec<HashKey>, usize)>,
+    pub(super) right_key: HashMap<FactId, (JoinKey, usize)>,
     /// The tokens it made, by the fact they joined.
-    pub(super) by_fact: HashMap<FactId, Vec<TokenId>>,
+    pub(super) by_fact: HashMap<FactId, TokenList>,
     /// The facts that join each parent token (absence, existence, accumulation).
     pub(super) matched: HashMap<TokenId, Vec<FactId>>,
     /// A group node's groups.

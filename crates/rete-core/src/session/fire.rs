@@ -204,7 +204,7 @@ impl<S: FactStore> Session<S> {
         let mut stack: Vec<TokenId> = self.nodes[node]
             .by_fact
             .get(&fact)
-            .cloned()
+            .map(|tokens| tokens.to_vec())
             .unwrap_or_default();
         while let Some(token) = stack.pop() {
             if let Some(&act) = self.tms.by_token.get(&token) {

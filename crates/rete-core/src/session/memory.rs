@@ -13,8 +13,8 @@ use reckon_fact_store::{FactId, FactStore};
 
 use super::Session;
 use super::beta::NodeState;
-use super::tokens::{Item, Token, TokenId};
-use crate::hash_key::HashKey;
+use super::tokens::{Item, Token, TokenId, TokenList};
+use crate::hash_key::JoinKey;
 use crate::network::describe::kind_name;
 
 /// Estimated bytes a session's network holds.
@@ -76,7 +76,7 @@ fn token_bytes(token: &Token) -> usize {
         }
         _ => 0,
     };
-    size_of::<Option<Token>>() + token.children.capacity() * size_of::<TokenId>() + item
+    size_of::<Option<Token>>() + list_bytes(&token.children) + item
 }
 
 /// A hash map's reserved entries (with a control byte each).
@@ -84,8 +84,22 @@ fn map_bytes<K, V>(map: &HashMap<K, V>) -> usize {
     map.capacity() * (size_of::<K>() + size_of::<V>() + 1)
 }
 
-fn key_bytes(key: &[HashKey]) -> usize {
-    std::mem::size_of_val(key)
+/// A join key's bytes outside the entry that holds it.
+fn key_bytes(key: &JoinKey) -> usize {
+    if key.spilled() {
+        std::mem::size_of_val(key.as_slice())
+    } else {
+        0
+    }
+}
+
+/// A token list's bytes outside the token or entry that holds it.
+fn list_bytes(list: &TokenList) -> usize {
+    if list.spilled() {
+        list.capacity() * size_of::<TokenId>()
+    } else {
+        0
+    }
 }
 
 impl NodeState {
@@ -107,7 +121,7 @@ impl NodeState {
             bytes += key_bytes(key);
         }
         for tokens in self.by_fact.values() {
-            bytes += tokens.capacity() * size_of::<TokenId>();
+            bytes += list_bytes(tokens);
         }
         for facts in self.matched.values() {
             bytes += facts.capacity() * size_of::<FactId>();

@@ -10,7 +10,7 @@ use super::beta::CodeIndex;
 use super::errors::Basis;
 use super::tokens::TokenId;
 use crate::compile::{Code, Eval, Slot};
-use crate::hash_key::HashKey;
+use crate::hash_key::{HashKey, JoinKey};
 use crate::network::{Join, NodeId, NodeKind};
 
 impl<S: FactStore> Session<S> {
@@ -20,59 +20,68 @@ impl<S: FactStore> Session<S> {
         &mut self,
         node: NodeId,
         token: TokenId,
-    ) -> Result<Option<Vec<HashKey>>, ()> {
-        let Some(join) = self.join_of(node) else {
+    ) -> Result<Option<JoinKey>, ()> {
+        let Some(join) = join_in(&self.net.nodes[node].kind) else {
             return Err(());
         };
-        let codes: Vec<Code> = join.keys.iter().map(|(l, _)| l.clone()).collect();
-        let mut key = Vec::with_capacity(codes.len());
-        for (index, code) in codes.iter().enumerate() {
-            match self.eval_at(token, None, code) {
+        let frame = self.tokens.frame(token);
+        let mut eval = Eval::new(&mut self.store, &self.net.calcs, &frame);
+        let mut key = JoinKey::new();
+        let mut failed = None;
+        for (index, (code, _)) in join.keys.iter().enumerate() {
+            match eval.eval(code) {
                 Ok(value) => match HashKey::of(value.as_ref()) {
                     Some(part) => key.push(part),
                     None => return Ok(None),
                 },
                 Err(error) => {
-                    self.node_error(node, index * 2, &error, token, None);
-                    return Err(());
+                    failed = Some((index, error));
+                    break;
                 }
             }
         }
-        Ok(Some(key))
+        match failed {
+            Some((index, error)) => {
+                self.node_error(node, index * 2, &error, token, None);
+                Err(())
+            }
+            None => Ok(Some(key)),
+        }
     }
 
-    pub(super) fn right_key_of(&mut self, node: NodeId, fact: FactId) -> Option<Vec<HashKey>> {
-        let join = self.join_of(node)?;
+    /// The join key of a fact entering the node: `None` when a part is missing or fails
+    /// to evaluate (recorded as an error of each rule through the node).
+    pub(super) fn right_key_of(&mut self, node: NodeId, fact: FactId) -> Option<JoinKey> {
+        let join = join_in(&self.net.nodes[node].kind)?;
         let slot = usize::from(join.slot);
-        let codes: Vec<Code> = join.keys.iter().map(|(_, r)| r.clone()).collect();
         let mut frame = vec![Slot::Value(None); slot];
         frame.push(Slot::Fact(fact));
-        let mut key = Vec::with_capacity(codes.len());
-        for (index, code) in codes.iter().enumerate() {
-            let mut eval = Eval::new(&mut self.store, &self.net.calcs, &frame);
+        let mut eval = Eval::new(&mut self.store, &self.net.calcs, &frame);
+        let mut key = JoinKey::new();
+        let mut failed = None;
+        for (index, (_, code)) in join.keys.iter().enumerate() {
             match eval.eval(code) {
                 Ok(value) => key.push(HashKey::of(value.as_ref())?),
                 Err(error) => {
-                    let users = self.net.nodes[node].users.clone();
-                    let bases = [Basis::Right(node, fact)];
-                    for (rule, spans) in users {
-                        let span = spans.get(index * 2 + 1).copied().unwrap_or_default();
-                        self.record_error(rule, span, &error, &[fact], &bases);
-                    }
-                    return None;
+                    failed = Some((index, error));
+                    break;
                 }
             }
         }
-        Some(key)
+        let Some((index, error)) = failed else {
+            return Some(key);
+        };
+        let users = self.net.nodes[node].users.clone();
+        let bases = [Basis::Right(node, fact)];
+        for (rule, spans) in users {
+            let span = spans.get(index * 2 + 1).copied().unwrap_or_default();
+            self.record_error(rule, span, &error, &[fact], &bases);
+        }
+        None
     }
 
     pub(super) fn join_of(&self, node: NodeId) -> Option<&Join> {
-        match &self.net.nodes[node].kind {
-            NodeKind::Join(join) | NodeKind::Not(join) | NodeKind::Exists(join) => Some(join),
-            NodeKind::Accumulate(a) => Some(&a.join),
-            NodeKind::Next(n) => Some(&n.join),
-            _ => None,
-        }
+        join_in(&self.net.nodes[node].kind)
     }
 
     /// The node's code number `index` (see [`NodeKind::codes`]).
@@ -133,5 +142,15 @@ impl<S: FactStore> Session<S> {
             let span = spans.get(index).copied().unwrap_or_default();
             self.record_error(rule, span, error, &facts, bases);
         }
+    }
+}
+
+/// The join of a node that joins facts.
+fn join_in(kind: &NodeKind) -> Option<&Join> {
+    match kind {
+        NodeKind::Join(join) | NodeKind::Not(join) | NodeKind::Exists(join) => Some(join),
+        NodeKind::Accumulate(a) => Some(&a.join),
+        NodeKind::Next(n) => Some(&n.join),
+        _ => None,
     }
 }

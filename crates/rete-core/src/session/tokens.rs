@@ -13,6 +13,9 @@ use crate::network::NodeId;
 /// A token's index in [`Tokens`].
 pub(crate) type TokenId = u32;
 
+/// A few tokens, inline up to two.
+pub(crate) type TokenList = smallvec::SmallVec<[TokenId; 2]>;
+
 /// The token of the empty match, at the root.
 pub(crate) const ROOT_TOKEN: TokenId = 0;
 
@@ -45,8 +48,9 @@ pub(crate) struct Token {
     pub(crate) parent: Option<TokenId>,
     pub(crate) node: NodeId,
     pub(crate) item: Item,
-    /// The tokens that extend this one, in no particular order.
-    pub(crate) children: Vec<TokenId>,
+    /// The tokens that extend this one, in no particular order (most tokens have one or
+    /// two, kept inline).
+    pub(crate) children: TokenList,
     /// Where this token is in its parent's `children`, so that freeing it is O(1) however
     /// many tokens extend the parent (the root may have one per fact).
     at: u32,
@@ -74,7 +78,7 @@ impl Tokens {
             parent,
             node,
             item,
-            children: Vec::new(),
+            children: TokenList::new(),
             at,
         };
         let id = match self.free.pop() {
