@@ -79,7 +79,7 @@ impl<S: FactStore> Session<S> {
             self.reorder_winners(fact);
         }
         let alpha = &self.net.types[fact.fact_type().index()];
-        let concerned = alpha
+        let mut concerned = alpha
             .by_field
             .get(field.index())
             .cloned()
@@ -90,6 +90,15 @@ impl<S: FactStore> Session<S> {
             .any(|test| self.net.tests[*test].reads.contains(&field));
         // No test reads the field: the fact stays in exactly the memories it is in.
         let now = retest.then(|| self.memories_of(fact));
+        // A test that does not read the field gives what it gave before the change: where
+        // one of a memory's fails now, the fact was not in the memory and is not now.
+        if now.is_some() {
+            concerned.retain(|&memory| {
+                self.net.memories[memory].tests.iter().all(|&test| {
+                    self.marks.passed(test) || self.net.tests[test].reads.contains(&field)
+                })
+            });
+        }
         for memory in concerned {
             let was = self.members[memory].contains(&fact);
             let is = match &now {
