@@ -325,3 +325,63 @@ fn group_minimum_and_maximum_follow_retraction() {
         ["range {sensor: 1, low: 0.5, high: 4.5, readings: 2, values: [0.5,4.5]}"]
     );
 }
+
+const SHARES: &str = r#"
+fact item {
+  id: int
+  team: int
+  qty: decimal
+  per: decimal
+}
+
+fact share output {
+  team: int
+  total: decimal
+}
+
+rule r0 "Shares" {
+  match i: item
+  group by
+    key team: int = i.team
+    aggregate total: decimal = sum(i.qty / i.per)
+  emit share { team: team, total: total }
+}
+"#;
+
+/// A change of a field only a group reads moves the match between groups, or changes its
+/// value in place; an error its old value met goes with it.
+#[test]
+fn a_field_only_a_group_reads_regroups_its_matches() {
+    let program = program(SHARES);
+    let mut s = session(&program);
+    let item = ty(0);
+    let first = s
+        .insert(
+            item,
+            &[Some(Value::Int(1)), Some(Value::Int(1)), dec("6"), dec("0")],
+        )
+        .unwrap();
+    let second = s
+        .insert(
+            item,
+            &[Some(Value::Int(2)), Some(Value::Int(1)), dec("4"), dec("2")],
+        )
+        .unwrap();
+    s.run();
+    assert_eq!(s.run_errors().0.len(), 1, "6 / 0 is an error");
+    assert_eq!(facts_of(&mut s, "share"), Vec::<String>::new());
+
+    let per = reckon_fact_store::FieldId::from_index(3).unwrap();
+    s.update(first, per, dec("3")).unwrap();
+    s.run();
+    assert_eq!(s.run_errors().0.len(), 0, "the error went with the value");
+    assert_eq!(facts_of(&mut s, "share"), ["share {team: 1, total: 4}"]);
+
+    let team = reckon_fact_store::FieldId::from_index(1).unwrap();
+    s.update(second, team, Some(Value::Int(2))).unwrap();
+    s.run();
+    assert_eq!(
+        facts_of(&mut s, "share"),
+        ["share {team: 1, total: 2}", "share {team: 2, total: 2}"]
+    );
+}

@@ -98,6 +98,10 @@ pub(crate) struct Node {
     /// change of any other field of `reads` leaves the matches as they are and only
     /// makes the activations below recompute what they made.
     pub(crate) match_reads: Vec<FieldId>,
+    /// Those of `match_reads` that only group nodes read: the node's own join tests do
+    /// not, and every child is a group. A change of one moves the fact's matches between
+    /// groups, or changes their values there, without re-making them.
+    pub(crate) regroup_reads: Vec<FieldId>,
     /// The rules that go through it, each with the spans of the node's code as that rule
     /// wrote it (in the order of [`NodeKind::codes`]), for naming run-time errors.
     pub(crate) users: Vec<(RuleId, Vec<Span>)>,

@@ -122,7 +122,9 @@ impl<S: FactStore> Session<S> {
                 (true, true) => {
                     for node in successors {
                         let node_info = &self.net.nodes[node];
-                        if node_info.match_reads.contains(&field) {
+                        if node_info.regroup_reads.contains(&field) {
+                            self.regroup(node, fact);
+                        } else if node_info.match_reads.contains(&field) {
                             self.right_remove(node, fact);
                             self.right_add(node, fact);
                         } else if node_info.reads.contains(&field) {

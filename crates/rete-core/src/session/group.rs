@@ -9,7 +9,7 @@
 use crate::maps::HashMap;
 use std::cmp::Ordering;
 
-use reckon_fact_store::{FactStore, Interner, Value};
+use reckon_fact_store::{FactId, FactStore, Interner, Value};
 use reckon_rule_ir::AggOp;
 use reckon_rule_ir::ops::Cell;
 
@@ -139,6 +139,26 @@ impl<S: FactStore> Session<S> {
             group.remove(token, &member, interner);
         }
         self.mark_stale(Stale::Group(node, member.key));
+    }
+
+    /// A field of `fact` that only the group nodes below `node` read changed: each of the
+    /// fact's matches there leaves its group and joins again, with the key and values it
+    /// has now (the errors met on it go, and come back if they still stand).
+    pub(super) fn regroup(&mut self, node: NodeId, fact: FactId) {
+        let tokens: Vec<TokenId> = self.nodes[node]
+            .by_fact
+            .get(&fact)
+            .map(|tokens| tokens.to_vec())
+            .unwrap_or_default();
+        let groups = self.net.nodes[node].children.clone();
+        for token in tokens {
+            self.errors.fall(&Basis::Token(token));
+            for &group in &groups {
+                self.activity[group] += 1;
+                self.group_remove(group, token);
+                self.group_add(group, token);
+            }
+        }
     }
 
     /// A group's token was removed.

@@ -63,6 +63,7 @@ impl Network {
                     stratum: 0,
                     reads: Vec::new(),
                     match_reads: Vec::new(),
+                    regroup_reads: Vec::new(),
                     users: Vec::new(),
                 }],
                 rules: Vec::new(),
@@ -77,7 +78,40 @@ impl Network {
         }
         let mut net = builder.net;
         crate::network::dispatch::index(&mut net);
+        find_regroup_reads(&mut net);
         Ok(net)
+    }
+}
+
+/// Fills in each join's [`Node::regroup_reads`].
+fn find_regroup_reads(net: &mut Network) {
+    for id in 0..net.nodes.len() {
+        let node = &net.nodes[id];
+        let NodeKind::Join(join) = &node.kind else {
+            continue;
+        };
+        let only_groups = !node.children.is_empty()
+            && node
+                .children
+                .iter()
+                .all(|&child| matches!(net.nodes[child].kind, NodeKind::Group(_)));
+        if !only_groups {
+            continue;
+        }
+        let mut own = Vec::new();
+        for (_, right) in &join.keys {
+            right.fields_read(join.slot, &mut own);
+        }
+        for code in &join.residual {
+            code.fields_read(join.slot, &mut own);
+        }
+        let regroup = node
+            .match_reads
+            .iter()
+            .copied()
+            .filter(|field| !own.contains(field))
+            .collect();
+        net.nodes[id].regroup_reads = regroup;
     }
 }
 
@@ -465,6 +499,7 @@ impl Builder<'_> {
             stratum: rule.stratum,
             reads: Vec::new(),
             match_reads: Vec::new(),
+            regroup_reads: Vec::new(),
             users: vec![(rule.id, spans)],
         });
         self.net.nodes[parent].children.push(id);
