@@ -385,3 +385,30 @@ fn a_field_only_a_group_reads_regroups_its_matches() {
         ["share {team: 1, total: 2}", "share {team: 2, total: 2}"]
     );
 }
+
+const PAIRS: &str = r#"
+fact item {
+  day: int optional
+  n: int
+}
+
+rule r0 "Pairs" {
+  match a: item
+  match b: item
+    join (b.day == a.day)
+  when (a.n == (1 % b.n))
+}
+"#;
+
+/// The fact's side of a join key belongs to the fact: every part is evaluated, so a part
+/// that fails is an error even when an earlier part is missing and the fact joins nothing.
+#[test]
+fn a_join_key_part_fails_even_after_a_missing_one() {
+    let program = program(PAIRS);
+    let mut s = session(&program);
+    s.insert(ty(0), &[None, Some(Value::Int(0))]).unwrap();
+    s.run();
+    let (errors, _) = s.run_errors();
+    let messages: Vec<String> = errors.iter().map(|(e, _)| e.message.clone()).collect();
+    assert_eq!(messages, ["division by zero"]);
+}

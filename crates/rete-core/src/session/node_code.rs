@@ -50,18 +50,23 @@ impl<S: FactStore> Session<S> {
     }
 
     /// The join key of a fact entering the node: `None` when a part is missing or fails
-    /// to evaluate (recorded as an error of each rule through the node).
+    /// to evaluate (recorded as an error of each rule through the node). Every part is
+    /// evaluated up to the first that fails, even after a missing one: the fact's side of
+    /// a key belongs to the fact, so its errors do not depend on the other parts.
     pub(super) fn right_key_of(&mut self, node: NodeId, fact: FactId) -> Option<JoinKey> {
         let join = join_in(&self.net.nodes[node].kind)?;
         let slot = usize::from(join.slot);
         let mut frame = vec![Slot::Value(None); slot];
         frame.push(Slot::Fact(fact));
         let mut eval = Eval::new(&mut self.store, &self.net.calcs, &frame);
-        let mut key = JoinKey::new();
+        let mut key = Some(JoinKey::new());
         let mut failed = None;
         for (index, (_, code)) in join.keys.iter().enumerate() {
             match eval.eval(code) {
-                Ok(value) => key.push(HashKey::of(value.as_ref())?),
+                Ok(value) => match (HashKey::of(value.as_ref()), key.as_mut()) {
+                    (Some(part), Some(key)) => key.push(part),
+                    _ => key = None,
+                },
                 Err(error) => {
                     failed = Some((index, error));
                     break;
@@ -69,7 +74,7 @@ impl<S: FactStore> Session<S> {
             }
         }
         let Some((index, error)) = failed else {
-            return Some(key);
+            return key;
         };
         let users = self.net.nodes[node].users.clone();
         let bases = [Basis::Right(node, fact)];
