@@ -120,6 +120,19 @@ impl Code {
         self.for_each_child(&mut |child| child.fields_read(slot, out));
     }
 
+    /// True when evaluating this code can never be an error: comparisons, `in`, `and` and
+    /// `or` over constants, fields and frame values (a comparison of values it cannot
+    /// order is false, and a field a fact lacks reads as its default or missing).
+    pub(crate) fn cannot_fail(&self) -> bool {
+        match self {
+            Code::Const(_) | Code::Field { .. } | Code::Slot(_) => true,
+            Code::Binary(op, a, b) => op.is_comparison() && a.cannot_fail() && b.cannot_fail(),
+            Code::And(a, b) | Code::Or(a, b) => a.cannot_fail() && b.cannot_fail(),
+            Code::In(value, items) => value.cannot_fail() && items.iter().all(Code::cannot_fail),
+            _ => false,
+        }
+    }
+
     /// True when this code reads a frame position for which `wanted` holds.
     pub(crate) fn reads_any(&self, wanted: &dyn Fn(u16) -> bool) -> bool {
         let own = match self {

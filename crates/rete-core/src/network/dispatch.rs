@@ -14,7 +14,7 @@ use crate::maps::HashMap;
 use reckon_fact_store::{FieldId, Value};
 use reckon_rule_ir::BinaryOp;
 
-use super::{MemoryId, Network, TestId};
+use super::{Decided, FieldChange, Network, TestId, TypeAlpha};
 use crate::compile::Code;
 use crate::hash_key::HashKey;
 
@@ -68,8 +68,9 @@ fn scalar(value: &Value) -> bool {
     !matches!(value, Value::Null | Value::List(_) | Value::Record(_))
 }
 
-/// Splits each fact type's tests into dispatched and scanned ones, gates its memories, and
-/// lists which memories a change of each field can concern.
+/// Splits each fact type's tests into indexed ones, ones evaluated on every fact and ones
+/// evaluated on demand, gates its memories, and works out what a change of each field
+/// concerns.
 pub(super) fn index(net: &mut Network) {
     for alpha in &mut net.types {
         let mut dispatch: Vec<Dispatch> = Vec::new();
@@ -77,9 +78,15 @@ pub(super) fn index(net: &mut Network) {
         alpha.scanned.clear();
         for &test in &alpha.tests {
             let Some((field, default, keys)) = indexable(&net.tests[test].code) else {
-                alpha.scanned.push(test);
+                net.tests[test].decided = if net.tests[test].code.cannot_fail() {
+                    Decided::OnDemand
+                } else {
+                    alpha.scanned.push(test);
+                    Decided::EveryFact
+                };
                 continue;
             };
+            net.tests[test].decided = Decided::Indexed;
             let at = match dispatch
                 .iter()
                 .position(|d| d.field == field && d.default == default)
@@ -99,42 +106,81 @@ pub(super) fn index(net: &mut Network) {
             }
             dispatched.push(test);
         }
-        alpha.dispatch = dispatch;
+        // A memory's gate is its indexed test whose field has the most distinct constants
+        // (the likeliest to fail), so that each fact looks at few memories.
+        let values = |test: TestId| {
+            dispatch
+                .iter()
+                .filter(|d| d.by_value.values().any(|tests| tests.contains(&test)))
+                .map(|d| d.by_value.len())
+                .max()
+                .unwrap_or(0)
+        };
         alpha.open.clear();
         alpha.gated.clear();
         for &memory in &alpha.memories {
-            let gate = net.memories[memory]
-                .tests
+            let tests = &mut net.memories[memory].tests;
+            // What is decided already first, what must be evaluated last.
+            tests.sort_by_key(|&test| {
+                (
+                    net.tests[test].decided != Decided::Indexed,
+                    net.tests[test].decided == Decided::OnDemand,
+                    test,
+                )
+            });
+            let gate = tests
                 .iter()
                 .copied()
-                .find(|test| dispatched.contains(test));
+                .filter(|test| dispatched.contains(test))
+                .max_by_key(|&test| (values(test), std::cmp::Reverse(test)));
             match gate {
                 Some(gate) => alpha.gated.entry(gate).or_default().push(memory),
                 None => alpha.open.push(memory),
             }
         }
+        alpha.dispatch = dispatch;
     }
-    for alpha in &mut net.types {
-        let mut by_field: Vec<Vec<MemoryId>> = Vec::new();
-        for &memory in &alpha.memories {
-            let mut fields: Vec<FieldId> = Vec::new();
-            for &test in &net.memories[memory].tests {
-                fields.extend(&net.tests[test].reads);
-            }
-            for &node in &net.memories[memory].successors {
-                fields.extend(&net.nodes[node].reads);
-            }
-            for field in fields {
-                if by_field.len() <= field.index() {
-                    by_field.resize_with(field.index() + 1, Vec::new);
-                }
-                if !by_field[field.index()].contains(&memory) {
-                    by_field[field.index()].push(memory);
-                }
-            }
+    for index in 0..net.types.len() {
+        let changes = field_changes(net, &net.types[index]);
+        net.types[index].by_field = changes;
+    }
+}
+
+/// For each field of a type, what a change of it concerns.
+fn field_changes(net: &Network, alpha: &TypeAlpha) -> Vec<FieldChange> {
+    fn change(by_field: &mut Vec<FieldChange>, field: FieldId) -> &mut FieldChange {
+        if by_field.len() <= field.index() {
+            by_field.resize_with(field.index() + 1, FieldChange::default);
         }
-        alpha.by_field = by_field;
+        &mut by_field[field.index()]
     }
+    let mut by_field: Vec<FieldChange> = Vec::new();
+    for &test in &alpha.tests {
+        for &field in &net.tests[test].reads {
+            change(&mut by_field, field).retest = true;
+        }
+    }
+    for &memory in &alpha.memories {
+        let tests = &net.memories[memory].tests;
+        let mut fields: Vec<FieldId> = Vec::new();
+        for &test in tests {
+            fields.extend(&net.tests[test].reads);
+        }
+        for &node in &net.memories[memory].successors {
+            fields.extend(&net.nodes[node].reads);
+        }
+        fields.sort_unstable();
+        fields.dedup();
+        for field in fields {
+            let others = tests
+                .iter()
+                .copied()
+                .filter(|&test| !net.tests[test].reads.contains(&field))
+                .collect();
+            change(&mut by_field, field).memories.push((memory, others));
+        }
+    }
+    by_field
 }
 
 #[cfg(test)]
@@ -175,6 +221,23 @@ mod tests {
         let in_a_list_value = Code::In(Box::new(field(0)), vec![field(1)]);
         for code in [ne, two_fields, null, in_a_list_value] {
             assert!(indexable(&code).is_none(), "{code:?}");
+        }
+    }
+
+    #[test]
+    fn comparisons_of_fields_and_constants_cannot_fail() {
+        let gt = Code::Binary(BinaryOp::Gt, Box::new(field(0)), Box::new(int(3)));
+        let both = Code::And(
+            Box::new(gt.clone()),
+            Box::new(Code::In(Box::new(field(1)), vec![int(1)])),
+        );
+        assert!(gt.cannot_fail());
+        assert!(both.cannot_fail());
+        let quotient = Code::Binary(BinaryOp::Div, Box::new(int(1)), Box::new(field(0)));
+        let compared = Code::Binary(BinaryOp::Gt, Box::new(quotient), Box::new(int(3)));
+        let negated = Code::Unary(reckon_rule_ir::UnaryOp::Not, Box::new(gt));
+        for code in [compared, negated] {
+            assert!(!code.cannot_fail(), "{code:?}");
         }
     }
 }

@@ -53,6 +53,22 @@ pub(crate) struct AlphaTest {
     pub(crate) reads: Vec<FieldId>,
     /// The rules that make it, and where each wrote it, for naming run-time errors.
     pub(crate) users: Vec<(RuleId, Span)>,
+    /// How a fact's result is decided.
+    pub(crate) decided: Decided,
+}
+
+/// How a fact's result of a test is decided. A test that can fail is evaluated on every
+/// fact of its type, since its error belongs to the fact whatever else matches
+/// (`docs/semantics.md`); one that cannot fail is evaluated only when a memory whose
+/// other tests passed asks for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decided {
+    /// By the discrimination index: one lookup per field.
+    Indexed,
+    /// Evaluated on every fact.
+    EveryFact,
+    /// Evaluated when a memory needs it.
+    OnDemand,
 }
 
 /// The facts of one type that pass a set of tests (every pattern with those tests shares
@@ -68,7 +84,7 @@ pub(crate) struct Memory {
 pub(crate) struct TypeAlpha {
     /// Every test of the type.
     pub(crate) tests: Vec<TestId>,
-    /// The tests evaluated one by one on each fact.
+    /// The tests evaluated one by one on each fact ([`Decided::EveryFact`]).
     pub(crate) scanned: Vec<TestId>,
     /// The tests that one lookup per field decides.
     pub(crate) dispatch: Vec<dispatch::Dispatch>,
@@ -77,9 +93,19 @@ pub(crate) struct TypeAlpha {
     pub(crate) open: Vec<MemoryId>,
     /// The other memories, by a dispatched test of theirs: looked at only when it passes.
     pub(crate) gated: HashMap<TestId, Vec<MemoryId>>,
-    /// By field index: the memories a change of the field can concern (a test reads it,
-    /// or a node the memory feeds).
-    pub(crate) by_field: Vec<Vec<MemoryId>>,
+    /// By field index: what a change of the field concerns.
+    pub(crate) by_field: Vec<FieldChange>,
+}
+
+/// What a change of one field of a fact concerns, worked out once per field.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct FieldChange {
+    /// Some test of the type reads the field, so the fact's memories are decided again.
+    pub(crate) retest: bool,
+    /// The memories the change can concern (a test reads the field, or a node the memory
+    /// feeds), each with its tests that do not read it: where one of those fails now, the
+    /// fact was not in the memory before the change and is not now.
+    pub(crate) memories: Vec<(MemoryId, Vec<TestId>)>,
 }
 
 /// A beta node.

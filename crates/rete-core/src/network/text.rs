@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use reckon_fact_store::{FactTypeId, FieldId, Interner, Value};
 use reckon_rule_ir::{Program, UnaryOp};
 
-use super::{GroupKey, Join, Network, NodeId, NodeKind};
+use super::{Decided, GroupKey, Join, Network, NodeId, NodeKind};
 use crate::compile::{Code, Part};
 
 impl Network {
@@ -54,10 +54,10 @@ impl Printer<'_> {
                 );
             }
             for &test in &alpha.tests {
-                let how = if alpha.scanned.contains(&test) {
-                    "test"
-                } else {
-                    "indexed"
+                let how = match self.net.tests[test].decided {
+                    Decided::Indexed => "indexed",
+                    Decided::EveryFact => "test",
+                    Decided::OnDemand => "test on demand",
                 };
                 let code = self.code(&self.net.tests[test].code, &frame);
                 let rules = self.rule_names(self.net.tests[test].users.iter().map(|u| u.0));

@@ -10,10 +10,10 @@ use super::Session;
 use super::errors::Basis;
 use crate::compile::{Eval, Slot};
 use crate::hash_key::HashKey;
-use crate::network::MemoryId;
+use crate::network::{Decided, MemoryId, Network, TestId};
 
-/// Which tests the fact being looked at passed: `marks[test] == epoch`. One pass per fact,
-/// no clearing between facts.
+/// What the fact being looked at gave for each test decided so far: `marks[test]` is the
+/// epoch doubled, plus one when it passed. One pass per fact, no clearing between facts.
 #[derive(Debug, Default)]
 pub(crate) struct Marks {
     marks: Vec<u32>,
@@ -30,20 +30,58 @@ impl Marks {
 
     /// Forgets every mark.
     fn start(&mut self) {
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
+        self.epoch += 1;
+        if self.epoch > u32::MAX >> 1 {
             self.marks.fill(0);
             self.epoch = 1;
         }
     }
 
-    fn mark(&mut self, test: usize) {
-        self.marks[test] = self.epoch;
+    fn set(&mut self, test: TestId, passed: bool) {
+        self.marks[test] = self.epoch << 1 | u32::from(passed);
     }
 
-    fn passed(&self, test: usize) -> bool {
-        self.marks[test] == self.epoch
+    /// The test's result, if decided for this fact.
+    fn decided(&self, test: TestId) -> Option<bool> {
+        let mark = self.marks[test];
+        (mark >> 1 == self.epoch).then_some(mark & 1 == 1)
     }
+}
+
+/// Whether the fact being looked at (the one `marks` were started for) passes `test`. An
+/// indexed test or one evaluated on every fact is decided already (not marked is not
+/// passed); a test decided on demand is evaluated the first time it is asked, and cannot
+/// fail.
+#[inline]
+fn passes<S: FactStore>(
+    marks: &mut Marks,
+    store: &mut S,
+    net: &Network,
+    fact: FactId,
+    test: TestId,
+) -> bool {
+    match marks.decided(test) {
+        Some(passed) => passed,
+        None => {
+            net.tests[test].decided == Decided::OnDemand && decide(marks, store, net, fact, test)
+        }
+    }
+}
+
+/// Evaluates a test decided on demand, and marks what it gave.
+#[inline(never)]
+fn decide<S: FactStore>(
+    marks: &mut Marks,
+    store: &mut S,
+    net: &Network,
+    fact: FactId,
+    test: TestId,
+) -> bool {
+    let frame = [Slot::Fact(fact)];
+    let mut eval = Eval::new(store, &net.calcs, &frame);
+    let passed = matches!(eval.holds(&net.tests[test].code), Ok(true));
+    marks.set(test, passed);
+    passed
 }
 
 impl<S: FactStore> Session<S> {
@@ -78,26 +116,26 @@ impl<S: FactStore> Session<S> {
         if !self.program.field(fact.fact_type(), field).derived {
             self.reorder_winners(fact);
         }
-        let alpha = &self.net.types[fact.fact_type().index()];
-        let mut concerned = alpha
-            .by_field
-            .get(field.index())
-            .cloned()
-            .unwrap_or_default();
-        let retest = alpha
-            .tests
-            .iter()
-            .any(|test| self.net.tests[*test].reads.contains(&field));
+        let fact_type = fact.fact_type().index();
+        let Some(change) = self.net.types[fact_type].by_field.get(field.index()) else {
+            return;
+        };
+        let count = change.memories.len();
         // No test reads the field: the fact stays in exactly the memories it is in.
-        let now = retest.then(|| self.memories_of(fact));
+        let now = change.retest.then(|| self.memories_of(fact));
         // A test that does not read the field gives what it gave before the change: where
-        // one of a memory's fails now, the fact was not in the memory and is not now.
-        if now.is_some() {
-            concerned.retain(|&memory| {
-                self.net.memories[memory].tests.iter().all(|&test| {
-                    self.marks.passed(test) || self.net.tests[test].reads.contains(&field)
-                })
-            });
+        // one of those fails now, the fact was not in the memory and is not now. (Decided
+        // before anything moves, while the marks are this fact's.)
+        let mut concerned = Vec::with_capacity(count);
+        for at in 0..count {
+            let (memory, others) = &self.net.types[fact_type].by_field[field.index()].memories[at];
+            if now.is_none()
+                || others
+                    .iter()
+                    .all(|&test| passes(&mut self.marks, &mut self.store, &self.net, fact, test))
+            {
+                concerned.push(*memory);
+            }
         }
         for memory in concerned {
             let was = self.members[memory].contains(&fact);
@@ -153,7 +191,7 @@ impl<S: FactStore> Session<S> {
                 continue;
             };
             for &test in dispatch.by_value.get(&key).into_iter().flatten() {
-                self.marks.mark(test);
+                self.marks.set(test, true);
                 candidates.extend(alpha.gated.get(&test).into_iter().flatten());
             }
         }
@@ -163,19 +201,21 @@ impl<S: FactStore> Session<S> {
             let code = &self.net.tests[test].code;
             let mut eval = Eval::new(&mut self.store, &self.net.calcs, &frame);
             match eval.holds(code) {
-                Ok(true) => self.marks.mark(test),
-                Ok(false) => {}
-                Err(error) => failed.push((test, error)),
+                Ok(passed) => self.marks.set(test, passed),
+                Err(error) => {
+                    self.marks.set(test, false);
+                    failed.push((test, error));
+                }
             }
         }
         candidates.sort_unstable();
         candidates.dedup();
-        let memories = &self.net.memories;
+        let net = &self.net;
         candidates.retain(|&memory| {
-            memories[memory]
+            net.memories[memory]
                 .tests
                 .iter()
-                .all(|&test| self.marks.passed(test))
+                .all(|&test| passes(&mut self.marks, &mut self.store, net, fact, test))
         });
         for (test, error) in failed {
             let users = self.net.tests[test].users.clone();

@@ -15,8 +15,8 @@ use reckon_rule_ir::{
 
 use crate::compile::{self, Code, CompileError, Compiler, Names, Place};
 use crate::network::{
-    Accumulate, AlphaTest, Group, GroupKey, Join, Memory, MemoryId, Network, Next, Node, NodeId,
-    NodeKind, RuleNet, TestId, TypeAlpha,
+    Accumulate, AlphaTest, Decided, Group, GroupKey, Join, Memory, MemoryId, Network, Next, Node,
+    NodeId, NodeKind, RuleNet, TestId, TypeAlpha,
 };
 
 /// Why a program cannot become a network: it was not checked clean (an expression that
@@ -464,6 +464,7 @@ impl Builder<'_> {
             code,
             reads,
             users: Vec::new(),
+            decided: Decided::EveryFact,
         });
         self.net.types[fact_type.index()].tests.push(id);
         self.tests.insert(key, id);
