@@ -170,11 +170,8 @@ impl<S: FactStore> Session<S> {
         };
         let current = self
             .tokens
-            .get(token)
-            .children
-            .iter()
-            .copied()
-            .find(|child| self.tokens.get(*child).node == node);
+            .children(token)
+            .find(|child| self.tokens.get(*child).node() == node);
         if let Some(child) = current {
             let interner = self.store.interner();
             if matches!(&self.tokens.get(child).item, Item::Value(old) if same_as_written(old, &value, interner))
@@ -183,6 +180,6 @@ impl<S: FactStore> Session<S> {
             }
             self.remove_token(child);
         }
-        self.add_child(node, token, Item::Value(value));
+        self.add_child(node, token, Item::Value(Box::new(value)));
     }
 }

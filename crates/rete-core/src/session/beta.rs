@@ -136,7 +136,11 @@ impl<S: FactStore> Session<S> {
                 match self.eval_at(token, None, &code) {
                     Ok(Some(reckon_fact_store::Value::List(items))) => {
                         for (index, item) in items.iter().enumerate() {
-                            self.add_child(node, token, Item::Element(index as u32, item.clone()));
+                            self.add_child(
+                                node,
+                                token,
+                                Item::Element(index as u32, Box::new(item.clone())),
+                            );
                         }
                     }
                     Ok(_) => {}
@@ -147,7 +151,7 @@ impl<S: FactStore> Session<S> {
                 let code = self.code(node, 0);
                 match self.eval_at(token, None, &code) {
                     Ok(value) => {
-                        self.add_child(node, token, Item::Value(value));
+                        self.add_child(node, token, Item::Value(Box::new(value)));
                     }
                     Err(error) => self.node_error(node, 0, &error, token, None),
                 }
@@ -242,13 +246,13 @@ impl<S: FactStore> Session<S> {
 
     /// Removes a token and everything made from it.
     pub(super) fn remove_token(&mut self, token: TokenId) {
-        let children = self.tokens.get(token).children.clone();
+        let children: Vec<TokenId> = self.tokens.children(token).collect();
         for child in children {
             if self.tokens.contains(child) {
                 self.remove_token(child);
             }
         }
-        let node = self.tokens.get(token).node;
+        let node = self.tokens.get(token).node();
         for child_node in self.net.nodes[node].children.clone() {
             self.forget_left(child_node, token);
         }
@@ -293,11 +297,8 @@ impl<S: FactStore> Session<S> {
     pub(super) fn remove_children_at(&mut self, node: NodeId, token: TokenId) {
         let children: Vec<TokenId> = self
             .tokens
-            .get(token)
-            .children
-            .iter()
-            .copied()
-            .filter(|child| self.tokens.get(*child).node == node)
+            .children(token)
+            .filter(|child| self.tokens.get(*child).node() == node)
             .collect();
         for child in children {
             self.remove_token(child);
@@ -332,11 +333,8 @@ impl<S: FactStore> Session<S> {
         }
         let current: Vec<TokenId> = self
             .tokens
-            .get(token)
-            .children
-            .iter()
-            .copied()
-            .filter(|child| self.tokens.get(*child).node == node)
+            .children(token)
+            .filter(|child| self.tokens.get(*child).node() == node)
             .collect();
         let current_fact = current
             .first()

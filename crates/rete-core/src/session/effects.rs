@@ -312,7 +312,7 @@ impl<S: FactStore> Session<S> {
             if matches!(found.item, Item::Group(_)) {
                 return Some(id);
             }
-            at = found.parent;
+            at = found.parent();
         }
         None
     }

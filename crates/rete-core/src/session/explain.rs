@@ -65,7 +65,7 @@ impl<S: FactStore> Session<S> {
             match &token.item {
                 Item::Fact(fact, _) => derivation.matched.push(*fact),
                 Item::Group(group) => {
-                    derivation.members = self.nodes[token.node]
+                    derivation.members = self.nodes[token.node()]
                         .groups
                         .members(&group.key)
                         .iter()
@@ -76,8 +76,8 @@ impl<S: FactStore> Session<S> {
                 }
                 _ => {}
             }
-            self.read_at(token.node, token.parent, &mut derivation.read);
-            at = token.parent;
+            self.read_at(token.node(), token.parent(), &mut derivation.read);
+            at = token.parent();
         }
         derivation.matched.reverse();
         derivation

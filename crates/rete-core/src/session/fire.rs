@@ -213,7 +213,7 @@ impl<S: FactStore> Session<S> {
                 }
                 continue;
             }
-            stack.extend_from_slice(&self.tokens.get(token).children);
+            stack.extend(self.tokens.children(token));
         }
     }
 

@@ -52,10 +52,10 @@ impl<S: FactStore> Session<S> {
             *by_kind.entry(kind).or_insert(0) += state.bytes();
         }
         for token in self.tokens.iter() {
-            if token.node == 0 {
+            if token.node() == 0 {
                 continue;
             }
-            let kind = kind_name(&self.net.nodes[token.node].kind);
+            let kind = kind_name(&self.net.nodes[token.node()].kind);
             *by_kind.entry(kind).or_insert(0) += token_bytes(token);
         }
         let alpha = self
@@ -74,9 +74,11 @@ fn token_bytes(token: &Token) -> usize {
                 + group.key.capacity() * size_of::<super::tokens::KeyAtom>()
                 + group.frame.capacity() * size_of::<crate::compile::Slot>()
         }
-        _ => 0,
+        Item::Value(_) => size_of::<reckon_rule_ir::ops::Cell>(),
+        Item::Element(..) => size_of::<reckon_fact_store::Value>(),
+        Item::None | Item::Fact(..) => 0,
     };
-    size_of::<Option<Token>>() + list_bytes(&token.children) + item
+    size_of::<Option<Token>>() + item
 }
 
 /// A hash map's reserved entries (with a control byte each).

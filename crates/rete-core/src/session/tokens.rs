@@ -19,7 +19,11 @@ pub(crate) type TokenList = smallvec::SmallVec<[TokenId; 2]>;
 /// The token of the empty match, at the root.
 pub(crate) const ROOT_TOKEN: TokenId = 0;
 
-/// What one step of a match adds.
+/// No token: the end of a list of children, or no parent.
+const NONE: TokenId = TokenId::MAX;
+
+/// What one step of a match adds. Kept to 16 bytes (the fact, the common case, inline;
+/// values boxed), since there is a token per step of every partial match.
 #[derive(Debug, Clone)]
 pub(crate) enum Item {
     /// Nothing (absence, existence, a guard): the match only went on.
@@ -27,9 +31,9 @@ pub(crate) enum Item {
     /// A fact, and its version when it was joined.
     Fact(FactId, u32),
     /// A value (a `let`, an accumulation's result).
-    Value(Cell),
+    Value(Box<Cell>),
     /// A list element and its index.
-    Element(u32, Value),
+    Element(u32, Box<Value>),
     /// A group: its key (for identity) and the frame it starts (keys, then aggregates).
     Group(Box<GroupItem>),
 }
@@ -41,19 +45,36 @@ pub(crate) struct GroupItem {
     pub(crate) frame: Vec<Slot>,
 }
 
-/// One token.
+/// One token: 40 bytes. Its children are a doubly linked list through their sibling
+/// links, so adding and freeing one are O(1) however many tokens extend the parent (the
+/// root may have one per fact), and a token holds no list of its own.
 #[derive(Debug)]
 pub(crate) struct Token {
-    /// The step before; `None` at the root and at a group.
-    pub(crate) parent: Option<TokenId>,
-    pub(crate) node: NodeId,
+    parent: TokenId,
+    node: u32,
     pub(crate) item: Item,
-    /// The tokens that extend this one, in no particular order (most tokens have one or
-    /// two, kept inline).
-    pub(crate) children: TokenList,
-    /// Where this token is in its parent's `children`, so that freeing it is O(1) however
-    /// many tokens extend the parent (the root may have one per fact).
-    at: u32,
+    first_child: TokenId,
+    next_sibling: TokenId,
+    previous_sibling: TokenId,
+}
+
+const _: () = assert!(std::mem::size_of::<Option<Token>>() == 40);
+
+impl Token {
+    /// The step before; `None` at the root and at a group.
+    pub(crate) fn parent(&self) -> Option<TokenId> {
+        (self.parent != NONE).then_some(self.parent)
+    }
+
+    /// The node that made it.
+    pub(crate) fn node(&self) -> NodeId {
+        self.node as NodeId
+    }
+
+    /// True when some token extends this one.
+    pub(crate) fn has_children(&self) -> bool {
+        self.first_child != NONE
+    }
 }
 
 /// The arena of live tokens, reusing the places of dead ones.
@@ -73,13 +94,14 @@ impl Tokens {
 
     /// Adds a token after `parent` (and records it as the parent's child).
     pub(crate) fn add(&mut self, parent: Option<TokenId>, node: NodeId, item: Item) -> TokenId {
-        let at = parent.map_or(0, |parent| self.get(parent).children.len() as u32);
+        let next_sibling = parent.map_or(NONE, |parent| self.get(parent).first_child);
         let token = Token {
-            parent,
-            node,
+            parent: parent.unwrap_or(NONE),
+            node: u32::try_from(node).expect("fewer than 2^32 nodes"),
             item,
-            children: TokenList::new(),
-            at,
+            first_child: NONE,
+            next_sibling,
+            previous_sibling: NONE,
         };
         let id = match self.free.pop() {
             Some(id) => {
@@ -87,12 +109,19 @@ impl Tokens {
                 id
             }
             None => {
+                let id = TokenId::try_from(self.tokens.len())
+                    .ok()
+                    .filter(|&id| id != NONE)
+                    .expect("fewer than 2^32 - 1 live tokens");
                 self.tokens.push(Some(token));
-                (self.tokens.len() - 1) as TokenId
+                id
             }
         };
         if let Some(parent) = parent {
-            self.get_mut(parent).children.push(id);
+            if next_sibling != NONE {
+                self.get_mut(next_sibling).previous_sibling = id;
+            }
+            self.get_mut(parent).first_child = id;
         }
         id
     }
@@ -102,16 +131,16 @@ impl Tokens {
         let token = self.tokens[id as usize]
             .take()
             .expect("a token is freed once");
-        debug_assert!(token.children.is_empty());
-        if let Some(parent) = token.parent
-            && let Some(Some(parent)) = self.tokens.get_mut(parent as usize)
-        {
-            let at = token.at as usize;
-            debug_assert_eq!(parent.children.get(at), Some(&id));
-            parent.children.swap_remove(at);
-            if let Some(&moved) = parent.children.get(at) {
-                self.get_mut(moved).at = at as u32;
-            }
+        debug_assert!(!token.has_children());
+        let (previous, next) = (token.previous_sibling, token.next_sibling);
+        if next != NONE {
+            self.get_mut(next).previous_sibling = previous;
+        }
+        if previous != NONE {
+            self.get_mut(previous).next_sibling = next;
+        } else if let Some(Some(parent)) = self.tokens.get_mut(token.parent as usize) {
+            debug_assert_eq!(parent.first_child, id);
+            parent.first_child = next;
         }
         self.free.push(id);
         token
@@ -128,6 +157,16 @@ impl Tokens {
     /// True when the token is live.
     pub(crate) fn contains(&self, id: TokenId) -> bool {
         matches!(self.tokens.get(id as usize), Some(Some(_)))
+    }
+
+    /// The tokens that extend `id`, in no particular order.
+    pub(crate) fn children(&self, id: TokenId) -> impl Iterator<Item = TokenId> + '_ {
+        let mut at = self.get(id).first_child;
+        std::iter::from_fn(move || {
+            let child = (at != NONE).then_some(at)?;
+            at = self.get(child).next_sibling;
+            Some(child)
+        })
     }
 
     /// The live tokens.
@@ -151,15 +190,15 @@ impl Tokens {
             if matches!(token.item, Item::Group(_)) {
                 break;
             }
-            at = token.parent;
+            at = token.parent();
         }
         let mut frame = Vec::with_capacity(items.len());
         for item in items.into_iter().rev() {
             match item {
                 Item::None => {}
                 Item::Fact(fact, _) => frame.push(Slot::Fact(*fact)),
-                Item::Value(value) => frame.push(Slot::Value(value.clone())),
-                Item::Element(_, value) => frame.push(Slot::Value(Some(value.clone()))),
+                Item::Value(value) => frame.push(Slot::Value((**value).clone())),
+                Item::Element(_, value) => frame.push(Slot::Value(Some((**value).clone()))),
                 Item::Group(group) => frame.extend(group.frame.iter().cloned()),
             }
         }
@@ -182,7 +221,7 @@ impl Tokens {
                 }
                 Item::None | Item::Value(_) => {}
             }
-            at = token.parent;
+            at = token.parent();
         }
         atoms.reverse();
         atoms
