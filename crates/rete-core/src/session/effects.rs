@@ -5,6 +5,7 @@
 //! the value of the winner: the highest priority, then the least in agenda order.
 
 use crate::maps::{HashMap, HashSet};
+use smallvec::SmallVec;
 
 use reckon_fact_store::{FactId, FactStore, FactTypeId, FieldId, Value, check_fields};
 use reckon_rule_ir::Builtin;
@@ -48,10 +49,14 @@ pub(crate) struct Desired {
     pub(crate) retracts: Vec<FactId>,
 }
 
+/// The activations that set one field, each with its value; most fields have one, kept
+/// inline.
+type Setters = SmallVec<[(ActId, Cell); 1]>;
+
 /// The supports of the fields that rules set: who sets each, to what.
 #[derive(Debug, Default)]
 pub(crate) struct Supports {
-    by_field: HashMap<(FactId, FieldId), Vec<(ActId, Cell)>>,
+    by_field: HashMap<(FactId, FieldId), Setters>,
     /// The fields more than one activation sets: their winner depends on how the
     /// activations' facts order, which a change of a field no rule reads can move.
     contested: HashSet<(FactId, FieldId)>,

@@ -7,6 +7,7 @@
 //! change, and an alert never fires twice for one key.
 
 use crate::maps::{HashMap, HashSet};
+use hashbrown::HashTable;
 use std::cmp::Ordering;
 
 use reckon_fact_store::{FactId, FactStore, FieldId};
@@ -39,7 +40,24 @@ pub(crate) struct Activation {
     pub(crate) key: ActKey,
     pub(crate) token: Option<TokenId>,
     pub(crate) fired: bool,
+    /// How often its key (whatever its facts' versions) has fired, counting the
+    /// activations of the key forgotten before this one.
+    firings: u32,
     pub(crate) made: Made,
+}
+
+impl ActKey {
+    /// The key with its facts' versions left out, which the loop guard counts by.
+    fn unversioned(&self) -> ActKey {
+        let atoms = self.atoms.iter().map(|atom| match atom {
+            KeyAtom::Fact(fact, _) => KeyAtom::Fact(*fact, 0),
+            other => other.clone(),
+        });
+        ActKey {
+            rule: self.rule,
+            atoms: atoms.collect(),
+        }
+    }
 }
 
 /// The activations, and what truth maintenance has left to do at the end of a step.
@@ -47,14 +65,17 @@ pub(crate) struct Activation {
 pub(crate) struct Tms {
     pub(crate) acts: Vec<Option<Activation>>,
     free: Vec<ActId>,
-    by_key: HashMap<ActKey, ActId>,
+    /// The live activations by key; each key is held once, in its activation.
+    by_key: HashTable<ActId>,
+    hasher: ahash::RandomState,
     by_token: HashMap<TokenId, ActId>,
     /// Fired activations whose token went: undone at the end of the step unless made again.
     gone: Vec<ActId>,
     /// Fired activations whose token was made again: brought up to date.
     dirty: Vec<ActId>,
-    /// How often each key (whatever its facts' versions) has fired.
-    firings: HashMap<ActKey, u32>,
+    /// How often each unversioned key fired, for keys whose activations were forgotten
+    /// after firing (a live activation holds its own count).
+    retired: HashMap<ActKey, u32>,
     /// Stale groups and accumulations already queued.
     pub(crate) queued: HashSet<Stale>,
 }
@@ -86,14 +107,51 @@ impl Tms {
         cmp_atoms(program, store, &a.key.atoms, &b.key.atoms)
     }
 
-    fn remove(&mut self, act: ActId) {
-        if let Some(activation) = self.acts[act].take() {
-            self.by_key.remove(&activation.key);
-            if let Some(token) = activation.token {
-                self.by_token.remove(&token);
+    /// The live activation with this key.
+    fn find(&self, key: &ActKey) -> Option<ActId> {
+        let acts = &self.acts;
+        let same = |act: &ActId| acts[*act].as_ref().is_some_and(|a| a.key == *key);
+        self.by_key.find(self.hasher.hash_one(key), same).copied()
+    }
+
+    /// Places a new activation and indexes it by key.
+    fn insert(&mut self, activation: Activation) -> ActId {
+        let hash = self.hasher.hash_one(&activation.key);
+        let act = match self.free.pop() {
+            Some(act) => {
+                self.acts[act] = Some(activation);
+                act
             }
-            self.free.push(act);
+            None => {
+                self.acts.push(Some(activation));
+                self.acts.len() - 1
+            }
+        };
+        let (acts, hasher) = (&self.acts, &self.hasher);
+        let rehash = |act: &ActId| {
+            let key = &acts[*act].as_ref().expect("indexed activations live").key;
+            hasher.hash_one(key)
+        };
+        self.by_key.insert_unique(hash, act, rehash);
+        act
+    }
+
+    fn remove(&mut self, act: ActId) {
+        let Some(activation) = self.acts[act].take() else {
+            return;
+        };
+        let hash = self.hasher.hash_one(&activation.key);
+        if let Ok(entry) = self.by_key.find_entry(hash, |&found| found == act) {
+            entry.remove();
         }
+        if let Some(token) = activation.token {
+            self.by_token.remove(&token);
+        }
+        if activation.fired {
+            self.retired
+                .insert(activation.key.unversioned(), activation.firings);
+        }
+        self.free.push(act);
     }
 }
 
@@ -142,7 +200,7 @@ impl<S: FactStore> Session<S> {
             atoms = order.iter().map(|&at| atoms[at].clone()).collect();
         }
         let key = ActKey { rule, atoms };
-        if let Some(&act) = self.tms.by_key.get(&key) {
+        if let Some(act) = self.tms.find(&key) {
             let activation = self.tms.acts[act]
                 .as_mut()
                 .expect("keys name live activations");
@@ -155,23 +213,13 @@ impl<S: FactStore> Session<S> {
             }
             return;
         }
-        let activation = Activation {
-            key: key.clone(),
+        let act = self.tms.insert(Activation {
+            key,
             token: Some(token),
             fired: false,
+            firings: 0,
             made: Made::default(),
-        };
-        let act = match self.tms.free.pop() {
-            Some(act) => {
-                self.tms.acts[act] = Some(activation);
-                act
-            }
-            None => {
-                self.tms.acts.push(Some(activation));
-                self.tms.acts.len() - 1
-            }
-        };
-        self.tms.by_key.insert(key, act);
+        });
         self.tms.by_token.insert(token, act);
         self.stats.activations += 1;
         let info = &self.net.rules[rule.index()];
@@ -267,25 +315,25 @@ impl<S: FactStore> Session<S> {
         };
         activation.fired = true;
         self.stats.fired += 1;
-        let key = activation.key.clone();
-        let base = ActKey {
-            rule: key.rule,
-            atoms: key
-                .atoms
-                .iter()
-                .map(|atom| match atom {
-                    KeyAtom::Fact(fact, _) => KeyAtom::Fact(*fact, 0),
-                    other => other.clone(),
-                })
-                .collect(),
+        // An activation fires once; its key fired before only if an activation of it
+        // was forgotten after firing (a fact's new version, a match made again).
+        let before = if self.tms.retired.is_empty() {
+            0
+        } else {
+            let unversioned = activation.key.unversioned();
+            self.tms.retired.remove(&unversioned).unwrap_or(0)
         };
-        let count = self.tms.firings.entry(base).or_insert(0);
-        *count += 1;
-        if *count > self.options.max_firings_per_key {
-            let span = self.program.rules[key.rule.index()].span;
-            let facts = self.key_facts(&key.atoms);
+        activation.firings = before + 1;
+        let rule = activation.key.rule;
+        if activation.firings > self.options.max_firings_per_key {
+            let span = self.program.rules[rule.index()].span;
+            let facts = self
+                .act_facts(act)
+                .into_iter()
+                .map(|fact| render_fact(&self.program, &self.store, fact))
+                .collect();
             self.stopped = Some(RunError {
-                rule: key.rule,
+                rule,
                 span,
                 message: self.options.loop_message(),
                 facts,
@@ -295,9 +343,9 @@ impl<S: FactStore> Session<S> {
         match self.desired(act) {
             Ok(desired) => {
                 for message in desired.alerts {
-                    let ids = self.key_facts_ids(&key.atoms);
+                    let ids = self.act_facts(act);
                     let alert = Alert {
-                        rule: key.rule,
+                        rule,
                         message,
                         facts: Vec::new(),
                     };
@@ -316,10 +364,17 @@ impl<S: FactStore> Session<S> {
                 }
             }
             Err((span, error)) => {
-                let facts = self.key_facts_ids(&key.atoms);
-                self.record_message(key.rule, span, error, &facts, &[Basis::Act(act)]);
+                let facts = self.act_facts(act);
+                self.record_message(rule, span, error, &facts, &[Basis::Act(act)]);
             }
         }
+    }
+
+    /// The facts of a live activation's key, in key order.
+    fn act_facts(&self, act: ActId) -> Vec<FactId> {
+        self.tms.get(act).map_or_else(Vec::new, |activation| {
+            self.key_facts_ids(&activation.key.atoms)
+        })
     }
 
     /// Brings what a fired activation made up to date with its match.
@@ -328,12 +383,11 @@ impl<S: FactStore> Session<S> {
         match self.desired(act) {
             Ok(desired) => self.reconcile(act, desired.emits, desired.sets),
             Err((span, error)) => {
-                let Some(activation) = self.tms.get(act) else {
+                let Some(rule) = self.tms.get(act).map(|a| a.key.rule) else {
                     return;
                 };
-                let key = activation.key.clone();
-                let facts = self.key_facts_ids(&key.atoms);
-                self.record_message(key.rule, span, error, &facts, &[Basis::Act(act)]);
+                let facts = self.act_facts(act);
+                self.record_message(rule, span, error, &facts, &[Basis::Act(act)]);
                 self.reconcile(act, Vec::new(), Vec::new());
             }
         }
@@ -389,12 +443,5 @@ impl<S: FactStore> Session<S> {
 
     fn key_facts_ids(&self, atoms: &[KeyAtom]) -> Vec<FactId> {
         super::tokens::facts_of(atoms)
-    }
-
-    fn key_facts(&self, atoms: &[KeyAtom]) -> Vec<String> {
-        self.key_facts_ids(atoms)
-            .into_iter()
-            .map(|fact| render_fact(&self.program, &self.store, fact))
-            .collect()
     }
 }
