@@ -7,7 +7,7 @@
 
 use std::cmp::Ordering;
 
-use reckon_fact_store::{FactId, FactStore, Interner, Value};
+use reckon_fact_store::{FactId, FactStore, FieldId, Interner, Value};
 use reckon_rule_ir::Program;
 use reckon_rule_ir::ops::Cell;
 
@@ -119,19 +119,25 @@ pub fn cmp_facts(program: &Program, store: &impl FactStore, a: FactId, b: FactId
     if a == b {
         return Ordering::Equal;
     }
-    let (Some(x), Some(y)) = (store.get(a), store.get(b)) else {
+    if !(store.contains(a) && store.contains(b)) {
         return store.contains(b).cmp(&store.contains(a)).then(a.cmp(&b));
-    };
+    }
+    // Field by field, so that the usual case, a difference in the first fields, reads
+    // only those: a whole row is a copy on some stores.
     let interner = store.interner();
-    let decl = program.fact(a.fact_type());
-    x.fields
+    let x_fields = &program.fact(a.fact_type()).fields;
+    let y_fields = &program.fact(b.fact_type()).fields;
+    let cell = |fact: FactId, index: usize| {
+        FieldId::from_index(index).and_then(|field| store.get_field(fact, field).ok().flatten())
+    };
+    x_fields
         .iter()
-        .zip(&y.fields)
-        .zip(&decl.fields)
-        .filter(|(_, field)| !field.derived)
-        .map(|((x, y), _)| cmp_cells(x.as_ref(), y.as_ref(), interner))
+        .zip(y_fields)
+        .enumerate()
+        .filter(|(_, (field, _))| !field.derived)
+        .map(|(index, _)| cmp_cells(cell(a, index).as_ref(), cell(b, index).as_ref(), interner))
         .find(|ordering| *ordering != Ordering::Equal)
-        .unwrap_or_else(|| x.fields.len().cmp(&y.fields.len()))
+        .unwrap_or_else(|| x_fields.len().cmp(&y_fields.len()))
         .then_with(|| a.fact_type().cmp(&b.fact_type()))
         .then(a.cmp(&b))
 }

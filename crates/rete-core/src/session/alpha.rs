@@ -100,7 +100,7 @@ impl<S: FactStore> Session<S> {
         self.errors.fall(&Basis::Fact(fact));
         let memories = self.net.types[fact.fact_type().index()].memories.clone();
         for memory in memories {
-            if self.members[memory].remove(&fact) {
+            if self.members[memory].remove(fact) {
                 for node in self.memory_successors(memory) {
                     self.right_remove(node, fact);
                 }
@@ -138,7 +138,7 @@ impl<S: FactStore> Session<S> {
             }
         }
         for memory in concerned {
-            let was = self.members[memory].contains(&fact);
+            let was = self.members[memory].contains(fact);
             let is = match &now {
                 Some(now) => now.binary_search(&memory).is_ok(),
                 None => was,
@@ -146,7 +146,7 @@ impl<S: FactStore> Session<S> {
             let successors = self.memory_successors(memory);
             match (was, is) {
                 (true, false) => {
-                    self.members[memory].remove(&fact);
+                    self.members[memory].remove(fact);
                     for node in successors {
                         self.right_remove(node, fact);
                     }

@@ -68,7 +68,7 @@ pub(crate) struct Tms {
     /// The live activations by key; each key is held once, in its activation.
     by_key: HashTable<ActId>,
     hasher: ahash::RandomState,
-    by_token: HashMap<TokenId, ActId>,
+    by_token: ActsByToken,
     /// Fired activations whose token went: undone at the end of the step unless made again.
     gone: Vec<ActId>,
     /// Fired activations whose token was made again: brought up to date.
@@ -78,6 +78,43 @@ pub(crate) struct Tms {
     retired: HashMap<ActKey, u32>,
     /// Stale groups and accumulations already queued.
     pub(crate) queued: HashSet<Stale>,
+}
+
+/// The activation of each terminal token, in a vector indexed by token: a token's
+/// activation is looked up for every change below a node, and a probe of a hash map
+/// there was a cache miss each time.
+#[derive(Debug, Default)]
+struct ActsByToken {
+    acts: Vec<u32>,
+}
+
+impl ActsByToken {
+    const NONE: u32 = u32::MAX;
+
+    fn get(&self, token: TokenId) -> Option<ActId> {
+        match self.acts.get(token as usize) {
+            Some(&act) if act != Self::NONE => Some(act as ActId),
+            _ => None,
+        }
+    }
+
+    fn insert(&mut self, token: TokenId, act: ActId) {
+        let act = u32::try_from(act)
+            .ok()
+            .filter(|&act| act != Self::NONE)
+            .expect("fewer than 2^32 - 1 activations");
+        let at = token as usize;
+        if at >= self.acts.len() {
+            self.acts.resize(at + 1, Self::NONE);
+        }
+        self.acts[at] = act;
+    }
+
+    fn remove(&mut self, token: TokenId) -> Option<ActId> {
+        let found = self.get(token)?;
+        self.acts[token as usize] = Self::NONE;
+        Some(found)
+    }
 }
 
 impl Tms {
@@ -145,7 +182,7 @@ impl Tms {
             entry.remove();
         }
         if let Some(token) = activation.token {
-            self.by_token.remove(&token);
+            self.by_token.remove(token);
         }
         if activation.fired {
             self.retired
@@ -205,7 +242,7 @@ impl<S: FactStore> Session<S> {
                 .as_mut()
                 .expect("keys name live activations");
             if let Some(old) = activation.token.replace(token) {
-                self.tms.by_token.remove(&old);
+                self.tms.by_token.remove(old);
             }
             self.tms.by_token.insert(token, act);
             if activation.fired {
@@ -228,7 +265,7 @@ impl<S: FactStore> Session<S> {
 
     /// A terminal node's token was removed.
     pub(super) fn activation_removed(&mut self, token: TokenId) {
-        let Some(act) = self.tms.by_token.remove(&token) else {
+        let Some(act) = self.tms.by_token.remove(token) else {
             return;
         };
 
@@ -255,7 +292,7 @@ impl<S: FactStore> Session<S> {
             .map(|tokens| tokens.to_vec())
             .unwrap_or_default();
         while let Some(token) = stack.pop() {
-            if let Some(&act) = self.tms.by_token.get(&token) {
+            if let Some(act) = self.tms.by_token.get(token) {
                 if matches!(self.tms.get(act), Some(a) if a.fired) {
                     self.tms.dirty.push(act);
                 }

@@ -58,11 +58,7 @@ impl<S: FactStore> Session<S> {
             let kind = kind_name(&self.net.nodes[token.node()].kind);
             *by_kind.entry(kind).or_insert(0) += token_bytes(token);
         }
-        let alpha = self
-            .members
-            .iter()
-            .map(|members| members.capacity() * (size_of::<FactId>() + 1))
-            .sum();
+        let alpha = self.members.iter().map(|members| members.bytes()).sum();
         MemoryUse { by_kind, alpha }
     }
 }

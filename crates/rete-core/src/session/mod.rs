@@ -10,7 +10,8 @@
 //!   maintenance (`effects.rs` reconciles what an activation should have made with what
 //!   it has); `errors.rs` — run-time errors, standing as long as what they were met on.
 //! - `tokens.rs` — the token arena; `node_code.rs` — a node's code over a match (join
-//!   keys, errors); `memory.rs` — the bytes the network holds, by node kind.
+//!   keys, errors); `members.rs` — an alpha memory's facts, as a bitmap of rows;
+//!   `memory.rs` — the bytes the network holds, by node kind.
 //!
 //! Propagation is eager and synchronous; what depends on many matches at once (a group's
 //! aggregates, an accumulation) is brought up to date once per step, before anything
@@ -26,6 +27,7 @@ mod errors;
 mod explain;
 mod fire;
 mod group;
+mod members;
 mod memory;
 mod node_code;
 mod tokens;
@@ -57,7 +59,7 @@ pub struct Session<S: FactStore> {
     tokens: Tokens,
     nodes: Vec<NodeState>,
     /// The facts in each alpha memory.
-    members: Vec<HashSet<FactId>>,
+    members: Vec<members::Members>,
     /// Which tests the fact at hand passed.
     marks: alpha::Marks,
     /// The facts rules emitted (which `update` and `retract` may not change).
@@ -94,7 +96,11 @@ impl<S: FactStore> Session<S> {
         let nodes = net.nodes.iter().map(|_| NodeState::default()).collect();
         let mut session = Session {
             program: program.clone(),
-            members: net.memories.iter().map(|_| HashSet::default()).collect(),
+            members: net
+                .memories
+                .iter()
+                .map(|_| members::Members::default())
+                .collect(),
             marks: alpha::Marks::new(net.tests.len()),
             activity: vec![0; net.nodes.len()],
             net,
