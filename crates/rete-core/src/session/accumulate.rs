@@ -6,6 +6,7 @@
 //! result. Once per step a stale accumulation gets its result anew.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use reckon_fact_store::{FactId, FactStore, Interner, Value};
 use reckon_rule_ir::AggOp;
@@ -15,7 +16,6 @@ use super::Session;
 use super::errors::Basis;
 use super::tokens::{Item, TokenId};
 use crate::aggregate;
-use crate::compile::Code;
 use crate::maps::HashMap;
 use crate::network::{NodeId, NodeKind};
 use crate::order::{cmp_values, same_as_written};
@@ -92,12 +92,13 @@ impl<S: FactStore> Session<S> {
     /// `fact` joined the parent token `token` of the accumulation `node`: its value goes
     /// into the fold (a failure is recorded, standing while the pair does).
     pub(super) fn fold_add(&mut self, node: NodeId, token: TokenId, fact: FactId) {
-        let NodeKind::Accumulate(accumulate) = &self.net.nodes[node].kind else {
+        let net = Arc::clone(&self.net);
+        let NodeKind::Accumulate(accumulate) = &net.nodes[node].kind else {
             return;
         };
-        let value = match accumulate.value.clone() {
+        let value = match &accumulate.value {
             None => Ok(None),
-            Some(code) => match self.eval_at(token, Some(fact), &code) {
+            Some(code) => match self.eval_at(token, Some(fact), code) {
                 Ok(value) => Ok(value),
                 Err(error) => {
                     self.node_error(node, self.value_index(node), &error, token, Some(fact));
@@ -130,11 +131,12 @@ impl<S: FactStore> Session<S> {
         if !self.tokens.contains(token) || !self.nodes[node].folds.contains_key(&token) {
             return;
         }
-        let NodeKind::Accumulate(accumulate) = &self.net.nodes[node].kind else {
+        let net = Arc::clone(&self.net);
+        let NodeKind::Accumulate(accumulate) = &net.nodes[node].kind else {
             return;
         };
         let (op, has_value) = (accumulate.op, accumulate.value.is_some());
-        let default: Option<Code> = accumulate.default.clone();
+        let default = accumulate.default.as_ref();
         let value_index = self.value_index(node);
         let basis = Basis::Fold(node, token);
         self.errors.fall(&basis);
@@ -148,7 +150,7 @@ impl<S: FactStore> Session<S> {
             Some(result) => result.map_err(|error| (value_index, error)),
             None => match default {
                 Some(code) => self
-                    .eval_at(token, None, &code)
+                    .eval_at(token, None, code)
                     .map_err(|error| (value_index + usize::from(has_value), error)),
                 // Over nothing: `0` for a count, `[]` for `collect`, missing otherwise.
                 None if !has_value => {

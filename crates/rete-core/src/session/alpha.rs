@@ -4,6 +4,8 @@
 //! passed; a change of one field re-decides the tests only if one reads it, and passes the
 //! fact again only through the memories and nodes that read the field.
 
+use std::sync::Arc;
+
 use reckon_fact_store::{FactId, FactStore, FieldId};
 
 use super::Session;
@@ -87,9 +89,10 @@ fn decide<S: FactStore>(
 impl<S: FactStore> Session<S> {
     /// Brings a live fact of the store into the network.
     pub(super) fn assert_fact(&mut self, fact: FactId) {
+        let net = Arc::clone(&self.net);
         for memory in self.memories_of(fact) {
             self.members[memory].insert(fact);
-            for node in self.memory_successors(memory) {
+            for &node in &net.memories[memory].successors {
                 self.right_add(node, fact);
             }
         }
@@ -98,10 +101,10 @@ impl<S: FactStore> Session<S> {
     /// Takes a fact out of the network (before the store forgets it).
     pub(super) fn retract_fact(&mut self, fact: FactId) {
         self.errors.fall(&Basis::Fact(fact));
-        let memories = self.net.types[fact.fact_type().index()].memories.clone();
-        for memory in memories {
+        let net = Arc::clone(&self.net);
+        for &memory in &net.types[fact.fact_type().index()].memories {
             if self.members[memory].remove(fact) {
-                for node in self.memory_successors(memory) {
+                for &node in &net.memories[memory].successors {
                     self.right_remove(node, fact);
                 }
             }
@@ -116,23 +119,24 @@ impl<S: FactStore> Session<S> {
         if !self.program.field(fact.fact_type(), field).derived {
             self.reorder_winners(fact);
         }
-        let fact_type = fact.fact_type().index();
-        let Some(change) = self.net.types[fact_type].by_field.get(field.index()) else {
+        let net = Arc::clone(&self.net);
+        let Some(change) = net.types[fact.fact_type().index()]
+            .by_field
+            .get(field.index())
+        else {
             return;
         };
-        let count = change.memories.len();
         // No test reads the field: the fact stays in exactly the memories it is in.
         let now = change.retest.then(|| self.memories_of(fact));
         // A test that does not read the field gives what it gave before the change: where
         // one of those fails now, the fact was not in the memory and is not now. (Decided
         // before anything moves, while the marks are this fact's.)
-        let mut concerned = Vec::with_capacity(count);
-        for at in 0..count {
-            let (memory, others) = &self.net.types[fact_type].by_field[field.index()].memories[at];
+        let mut concerned = Vec::with_capacity(change.memories.len());
+        for (memory, others) in &change.memories {
             if now.is_none()
                 || others
                     .iter()
-                    .all(|&test| passes(&mut self.marks, &mut self.store, &self.net, fact, test))
+                    .all(|&test| passes(&mut self.marks, &mut self.store, &net, fact, test))
             {
                 concerned.push(*memory);
             }
@@ -143,23 +147,23 @@ impl<S: FactStore> Session<S> {
                 Some(now) => now.binary_search(&memory).is_ok(),
                 None => was,
             };
-            let successors = self.memory_successors(memory);
+            let successors = &net.memories[memory].successors;
             match (was, is) {
                 (true, false) => {
                     self.members[memory].remove(fact);
-                    for node in successors {
+                    for &node in successors {
                         self.right_remove(node, fact);
                     }
                 }
                 (false, true) => {
                     self.members[memory].insert(fact);
-                    for node in successors {
+                    for &node in successors {
                         self.right_add(node, fact);
                     }
                 }
                 (true, true) => {
-                    for node in successors {
-                        let node_info = &self.net.nodes[node];
+                    for &node in successors {
+                        let node_info = &net.nodes[node];
                         if node_info.regroup_reads.contains(&field) {
                             self.regroup(node, fact);
                         } else if node_info.match_reads.contains(&field) {
@@ -218,8 +222,8 @@ impl<S: FactStore> Session<S> {
                 .all(|&test| passes(&mut self.marks, &mut self.store, net, fact, test))
         });
         for (test, error) in failed {
-            let users = self.net.tests[test].users.clone();
-            for (rule, span) in users {
+            let net = Arc::clone(&self.net);
+            for &(rule, span) in &net.tests[test].users {
                 self.record_error(rule, span, &error, &[fact], &[Basis::Fact(fact)]);
             }
         }

@@ -5,6 +5,8 @@
 //! an accumulation is marked stale once, and a successor pattern re-links once, instead of
 //! once per fact.
 
+use std::sync::Arc;
+
 use reckon_fact_store::{FactId, FactStore};
 
 use super::Session;
@@ -13,7 +15,7 @@ use super::errors::Basis;
 use super::tokens::Item;
 use crate::hash_key::JoinKey;
 use crate::maps::HashMap;
-use crate::network::{MemoryId, NodeId};
+use crate::network::NodeId;
 
 impl<S: FactStore> Session<S> {
     /// Brings live facts of the store into the network together.
@@ -25,11 +27,12 @@ impl<S: FactStore> Session<S> {
                 entering[memory].push(fact);
             }
         }
+        let net = Arc::clone(&self.net);
         for (memory, batch) in entering.iter().enumerate() {
             if batch.is_empty() {
                 continue;
             }
-            for node in self.memory_successors(memory as MemoryId) {
+            for &node in &net.memories[memory].successors {
                 self.right_add_all(node, batch);
             }
         }

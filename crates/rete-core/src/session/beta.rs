@@ -5,11 +5,14 @@
 
 use crate::maps::HashMap;
 
+use std::sync::Arc;
+
 use reckon_fact_store::{FactId, FactStore};
 
 use super::Session;
 use super::accumulate::Fold;
 use super::errors::Basis;
+use super::node_code::join_in;
 use super::tokens::{Item, TokenId, TokenList};
 use crate::compile::Slot;
 use crate::hash_key::JoinKey;
@@ -51,8 +54,8 @@ pub(super) type CodeIndex = usize;
 impl<S: FactStore> Session<S> {
     /// Passes a new token of `node` on to each of its children.
     pub(super) fn pass_on(&mut self, node: NodeId, token: TokenId) {
-        let children = self.net.nodes[node].children.clone();
-        for child in children {
+        let net = Arc::clone(&self.net);
+        for &child in &net.nodes[node].children {
             self.left_add(child, token);
         }
     }
@@ -132,8 +135,8 @@ impl<S: FactStore> Session<S> {
                 }
             }
             Kind::Expand => {
-                let code = self.code(node, 0);
-                match self.eval_at(token, None, &code) {
+                let net = Arc::clone(&self.net);
+                match self.eval_at(token, None, net.nodes[node].kind.codes()[0]) {
                     Ok(Some(reckon_fact_store::Value::List(items))) => {
                         for (index, item) in items.iter().enumerate() {
                             self.add_child(
@@ -148,8 +151,8 @@ impl<S: FactStore> Session<S> {
                 }
             }
             Kind::Let => {
-                let code = self.code(node, 0);
-                match self.eval_at(token, None, &code) {
+                let net = Arc::clone(&self.net);
+                match self.eval_at(token, None, net.nodes[node].kind.codes()[0]) {
                     Ok(value) => {
                         self.add_child(node, token, Item::Value(Box::new(value)));
                     }
@@ -157,9 +160,9 @@ impl<S: FactStore> Session<S> {
                 }
             }
             Kind::Guard => {
-                let code = self.code(node, 0);
+                let net = Arc::clone(&self.net);
                 match self
-                    .eval_at(token, None, &code)
+                    .eval_at(token, None, net.nodes[node].kind.codes()[0])
                     .map(|v| reckon_rule_ir::ops::holds(&v))
                 {
                     Ok(true) => {
@@ -253,7 +256,8 @@ impl<S: FactStore> Session<S> {
             }
         }
         let node = self.tokens.get(token).node();
-        for child_node in self.net.nodes[node].children.clone() {
+        let net = Arc::clone(&self.net);
+        for &child_node in &net.nodes[node].children {
             self.forget_left(child_node, token);
         }
         match &self.tokens.get(token).item {
@@ -383,12 +387,12 @@ impl<S: FactStore> Session<S> {
     /// True when `fact` passes the node's join tests with the match `token` ends. A test
     /// that fails to evaluate does not pass, and is a run-time error.
     pub(super) fn joins(&mut self, node: NodeId, token: TokenId, fact: FactId) -> bool {
-        let Some(join) = self.join_of(node) else {
+        let net = Arc::clone(&self.net);
+        let Some(join) = join_in(&net.nodes[node].kind) else {
             return false;
         };
         let offset = join.keys.len() * 2;
-        let residual = join.residual.clone();
-        for (index, code) in residual.iter().enumerate() {
+        for (index, code) in join.residual.iter().enumerate() {
             match self
                 .eval_at(token, Some(fact), code)
                 .map(|v| reckon_rule_ir::ops::holds(&v))

@@ -6,6 +6,7 @@
 
 use crate::maps::{HashMap, HashSet};
 use smallvec::SmallVec;
+use std::sync::Arc;
 
 use reckon_fact_store::{FactId, FactStore, FactTypeId, FieldId, Value, check_fields};
 use reckon_rule_ir::Builtin;
@@ -77,12 +78,12 @@ impl<S: FactStore> Session<S> {
             activation.key.rule,
             activation.token.expect("a matched activation"),
         );
-        let info = &self.net.rules[rule.index()];
+        let net = Arc::clone(&self.net);
+        let info = &net.rules[rule.index()];
         let group = info.group;
         let frame = self.tokens.frame(token);
         let mut desired = Desired::default();
-        for index in 0..self.net.rules[rule.index()].actions.len() {
-            let action = &self.net.rules[rule.index()].actions[index];
+        for (index, action) in info.actions.iter().enumerate() {
             match action {
                 ActionCode::Emit {
                     fact_type,
@@ -90,8 +91,8 @@ impl<S: FactStore> Session<S> {
                     members: None,
                     span,
                 } => {
-                    let (fact_type, fields, span) = (*fact_type, fields.clone(), *span);
-                    let values = self.fields(&frame, &fields, &[])?;
+                    let (fact_type, span) = (*fact_type, *span);
+                    let values = self.fields(&frame, fields, &[])?;
                     let values = self.complete(fact_type, values, span)?;
                     desired.emits.push(((index, Vec::new()), fact_type, values));
                 }
@@ -101,12 +102,9 @@ impl<S: FactStore> Session<S> {
                     members: Some(slots),
                     span,
                 } => {
-                    let (fact_type, fields, slots, span) =
-                        (*fact_type, fields.clone(), slots.clone(), *span);
+                    let (fact_type, span) = (*fact_type, *span);
                     let (node, _) = group.expect("a per-member emit is in a group rule");
-                    for (atoms, values) in
-                        self.member_emits(node, token, &frame, &fields, &slots)?
-                    {
+                    for (atoms, values) in self.member_emits(node, token, &frame, fields, slots)? {
                         let values = self.complete(fact_type, values, span)?;
                         desired.emits.push(((index, atoms), fact_type, values));
                     }
@@ -117,16 +115,15 @@ impl<S: FactStore> Session<S> {
                     value,
                     span,
                 } => {
-                    let (fact, field, value, span) =
-                        (fact_at(&frame, *slot), *field, value.clone(), *span);
-                    let value = self.value(&frame, &value, span)?;
+                    let (fact, field, span) = (fact_at(&frame, *slot), *field, *span);
+                    let value = self.value(&frame, value, span)?;
                     if let Some(fact) = fact {
                         desired.sets.push((fact, field, value));
                     }
                 }
                 ActionCode::Alert { message, span } => {
-                    let (message, span) = (message.clone(), *span);
-                    match self.value(&frame, &message, span)? {
+                    let span = *span;
+                    match self.value(&frame, message, span)? {
                         Some(Value::Null) => {
                             let why = "the alert's text is null: a value in it is null";
                             return Err((span, why.into()));
@@ -141,9 +138,9 @@ impl<S: FactStore> Session<S> {
                     }
                 }
                 ActionCode::Update { slot, fields, span } => {
-                    let (fact, fields, span) = (fact_at(&frame, *slot), fields.clone(), *span);
+                    let (fact, span) = (fact_at(&frame, *slot), *span);
                     let fact = self.input_target(fact, "update", span)?;
-                    let values = self.fields(&frame, &fields, &[])?;
+                    let values = self.fields(&frame, fields, &[])?;
                     desired.updates.push((fact, values));
                 }
                 ActionCode::Retract { slot, span } => {

@@ -8,6 +8,7 @@
 
 use crate::maps::HashMap;
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use reckon_fact_store::{FactId, FactStore, Interner, Value};
 use reckon_rule_ir::AggOp;
@@ -150,10 +151,11 @@ impl<S: FactStore> Session<S> {
             .get(&fact)
             .map(|tokens| tokens.to_vec())
             .unwrap_or_default();
-        let groups = self.net.nodes[node].children.clone();
+        let net = Arc::clone(&self.net);
+        let groups = &net.nodes[node].children;
         for token in tokens {
             self.errors.fall(&Basis::Token(token));
-            for &group in &groups {
+            for &group in groups {
                 self.activity[group] += 1;
                 self.group_remove(group, token);
                 self.group_add(group, token);

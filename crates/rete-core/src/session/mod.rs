@@ -34,10 +34,12 @@ mod tokens;
 
 use crate::maps::{HashMap, HashSet};
 
+use std::sync::Arc;
+
 use reckon_fact_store::{FactId, FactStore, FactTypeId, FieldId, StoreError, Value};
 use reckon_rule_ir::Program;
 
-use crate::network::{BuildError, MemoryId, Network, NodeId};
+use crate::network::{BuildError, Network};
 use crate::options::RunOptions;
 use crate::order::same_as_written;
 use crate::outcome::{Alert, Outcome, Raised, RunError};
@@ -53,7 +55,8 @@ pub use memory::MemoryUse;
 #[derive(Debug)]
 pub struct Session<S: FactStore> {
     program: Program,
-    net: Network,
+    /// Shared, so that a step can hold the code it runs while it changes the session.
+    net: Arc<Network>,
     store: S,
     options: RunOptions,
     tokens: Tokens,
@@ -103,7 +106,7 @@ impl<S: FactStore> Session<S> {
                 .collect(),
             marks: alpha::Marks::new(net.tests.len()),
             activity: vec![0; net.nodes.len()],
-            net,
+            net: Arc::new(net),
             store,
             options,
             tokens: Tokens::new(),
@@ -298,9 +301,5 @@ impl<S: FactStore> Session<S> {
     /// How many tokens (partial matches) are live.
     pub fn live_tokens(&self) -> usize {
         self.tokens.live()
-    }
-
-    fn memory_successors(&self, memory: MemoryId) -> Vec<NodeId> {
-        self.net.memories[memory].successors.clone()
     }
 }

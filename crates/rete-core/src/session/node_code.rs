@@ -89,11 +89,6 @@ impl<S: FactStore> Session<S> {
         join_in(&self.net.nodes[node].kind)
     }
 
-    /// The node's code number `index` (see [`NodeKind::codes`]).
-    pub(super) fn code(&self, node: NodeId, index: CodeIndex) -> Code {
-        self.net.nodes[node].kind.codes()[index].clone()
-    }
-
     /// Evaluates `code` over the match `token` ends, with `fact` at the next position.
     pub(super) fn eval_at(
         &mut self,
@@ -151,7 +146,7 @@ impl<S: FactStore> Session<S> {
 }
 
 /// The join of a node that joins facts.
-fn join_in(kind: &NodeKind) -> Option<&Join> {
+pub(super) fn join_in(kind: &NodeKind) -> Option<&Join> {
     match kind {
         NodeKind::Join(join) | NodeKind::Not(join) | NodeKind::Exists(join) => Some(join),
         NodeKind::Accumulate(a) => Some(&a.join),
