@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use std::io::Write;
 
 use reckon_fact_store::io::{WriteError, fact_json};
-use reckon_fact_store::{Fact, FactId, FactStore, FactTypeId, Interner, Value};
+use reckon_fact_store::{Fact, FactId, FactStore, FactTypeId, FieldId, Interner, Value};
 use reckon_rete_core::order::cmp_cells_across;
 
 use super::parts::{copy_fact, tag};
@@ -77,7 +77,7 @@ impl Session {
         Ok(self
             .sorted(id)
             .into_iter()
-            .map(|(part, fact)| tag(part, fact.id))
+            .map(|(part, fact)| tag(part, fact))
             .collect())
     }
 
@@ -187,7 +187,10 @@ impl Session {
             let extras_order = self.extras_order(fact_type);
             let facts = self.sorted(fact_type);
             let count = facts.len();
-            for (part, mut fact) in facts {
+            for (part, id) in facts {
+                let Some(mut fact) = self.fact_of(part, id) else {
+                    continue;
+                };
                 line.clear();
                 live!(&self.parts[part], s => {
                     if let Some(order) = &extras_order {
@@ -242,7 +245,7 @@ impl Session {
         let options = reckon_fact_store::io::CsvWriteOptions::default();
         let facts = self.sorted(id);
         let Some(split) = &self.split else {
-            let ids = facts.iter().map(|(_, fact)| fact.id);
+            let ids = facts.iter().map(|(_, fact)| *fact);
             return Ok(live!(&self.parts[0], s => {
                 reckon_fact_store::io::write_csv_ids(s.store(), id, ids, out, &options)
             })?);
@@ -252,8 +255,11 @@ impl Session {
         // there.
         let mut gathered = split.staging.clone();
         let mut ids = Vec::with_capacity(facts.len());
-        for (part, fact) in &facts {
-            let copied = live!(&self.parts[*part], s => copy_fact(s.store(), fact, &mut gathered))?;
+        for &(part, id) in &facts {
+            let Some(fact) = self.fact_of(part, id) else {
+                continue;
+            };
+            let copied = live!(&self.parts[part], s => copy_fact(s.store(), &fact, &mut gathered))?;
             ids.push(copied);
         }
         Ok(reckon_fact_store::io::write_csv_ids(
@@ -291,7 +297,7 @@ impl Session {
                     return n
                         .checked_sub(1)
                         .and_then(|i| facts.get(i))
-                        .map(|(part, fact)| tag(*part, fact.id))
+                        .map(|(part, fact)| tag(*part, *fact))
                         .ok_or_else(|| {
                             unknown(format!(
                                 "there are {} `{name}` facts, numbered from 1",
@@ -345,40 +351,60 @@ impl Session {
     /// The facts of `fact_type` in every partition, in canonical order: by every declared
     /// field in declaration order (canonically, missing first), then by undeclared fields
     /// as written, then by id; each with its partition.
-    fn sorted(&self, fact_type: FactTypeId) -> Vec<(usize, Fact)> {
-        let mut facts: Vec<(usize, Fact)> = Vec::new();
+    ///
+    /// Ids are sorted by their first field, not copies of the facts: only a run of facts
+    /// whose first fields tie is copied out of the store to be sorted by the rest.
+    fn sorted(&self, fact_type: FactTypeId) -> Vec<(usize, FactId)> {
+        let first = FieldId::from_index(0)
+            .filter(|_| !self.engine.catalog().schema(fact_type).fields().is_empty());
+        let mut keyed: Vec<(Option<Value>, usize, FactId)> = Vec::new();
         let mut interners: Vec<&Interner> = Vec::with_capacity(self.parts.len());
         for (part, live) in self.parts.iter().enumerate() {
             live!(live, s => {
                 let store = s.store();
-                facts.extend(store.ids(fact_type).filter_map(|id| store.get(id)).map(|f| (part, f)));
+                keyed.extend(store.ids(fact_type).map(|id| {
+                    let value = first.and_then(|field| store.get_field(id, field).ok().flatten());
+                    (value, part, id)
+                }));
                 interners.push(store.interner());
             });
         }
-        facts.sort_by(|(pa, a), (pb, b)| {
-            let (ia, ib) = (interners[*pa], interners[*pb]);
-            for (x, y) in a.fields.iter().zip(&b.fields) {
-                let ordering = cmp_cells_across(x.as_ref(), ia, y.as_ref(), ib);
-                if ordering != Ordering::Equal {
-                    return ordering;
+        let cmp_first = |(x, pa, _): &(Option<Value>, usize, FactId),
+                         (y, pb, _): &(Option<Value>, usize, FactId)| {
+            cmp_cells_across(x.as_ref(), interners[*pa], y.as_ref(), interners[*pb])
+        };
+        keyed.sort_by(cmp_first);
+        let mut start = 0;
+        while start < keyed.len() {
+            let run = keyed[start..]
+                .iter()
+                .position(|other| cmp_first(&keyed[start], other).is_ne())
+                .unwrap_or(keyed.len() - start);
+            let end = start + run;
+            let copies: Option<Vec<(usize, Fact)>> = (run > 1)
+                .then(|| {
+                    keyed[start..end]
+                        .iter()
+                        .map(|&(_, part, id)| self.fact_of(part, id).map(|fact| (part, fact)))
+                        .collect()
+                })
+                .flatten();
+            if let Some(mut copies) = copies {
+                copies.sort_by(|(pa, a), (pb, b)| {
+                    cmp_facts_across((a, interners[*pa], *pa), (b, interners[*pb], *pb))
+                });
+                for (slot, (part, fact)) in keyed[start..end].iter_mut().zip(copies) {
+                    (slot.1, slot.2) = (part, fact.id);
                 }
             }
-            let extras = |fact: &Fact, interner: &Interner| -> Vec<(String, String)> {
-                fact.extras
-                    .iter()
-                    .map(|e| {
-                        (
-                            interner.resolve(e.name).to_owned(),
-                            interner.resolve(e.raw).to_owned(),
-                        )
-                    })
-                    .collect()
-            };
-            extras(a, ia)
-                .cmp(&extras(b, ib))
-                .then(tag(*pa, a.id).cmp(&tag(*pb, b.id)))
-        });
-        facts
+            start = end;
+        }
+        keyed.into_iter().map(|(_, part, id)| (part, id)).collect()
+    }
+
+    /// A copy of a live fact of a partition.
+    fn fact_of(&self, part: usize, id: FactId) -> Option<Fact> {
+        live!(&self.parts[part], s => s.store().get(id))
     }
 
     /// In a partitioned session, the undeclared fields of a fact type in the order the
@@ -418,4 +444,28 @@ fn id_matches(value: &Value, wanted: &str, interner: &reckon_fact_store::Interne
 
 pub(crate) fn json_string(text: &str) -> String {
     serde_json::Value::from(text).to_string()
+}
+
+/// Compares two facts of one type canonically: declared fields, then undeclared ones as
+/// written, then ids (with their partitions).
+fn cmp_facts_across(a: (&Fact, &Interner, usize), b: (&Fact, &Interner, usize)) -> Ordering {
+    let ((a, ia, pa), (b, ib, pb)) = (a, b);
+    for (x, y) in a.fields.iter().zip(&b.fields) {
+        let ordering = cmp_cells_across(x.as_ref(), ia, y.as_ref(), ib);
+        if ordering != Ordering::Equal {
+            return ordering;
+        }
+    }
+    let extras = |fact: &Fact, interner: &Interner| -> Vec<(String, String)> {
+        fact.extras
+            .iter()
+            .map(|e| {
+                let name = interner.resolve(e.name).to_owned();
+                (name, interner.resolve(e.raw).to_owned())
+            })
+            .collect()
+    };
+    extras(a, ia)
+        .cmp(&extras(b, ib))
+        .then(tag(pa, a.id).cmp(&tag(pb, b.id)))
 }
