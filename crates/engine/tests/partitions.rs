@@ -186,3 +186,34 @@ fn explain_and_why_not_work_on_partitioned_facts() {
         split.why_not("Student visa limit", b).unwrap()
     );
 }
+
+#[test]
+fn large_outputs_are_written_alike_in_both_formats() {
+    // Enough shifts that a partitioned write formats several windows of chunks.
+    let lines: Vec<String> = (0..40)
+        .map(|e| employee(e, 20, 30, e % 4 == 0))
+        .chain((0..12_000).map(|i| {
+            let day = (i % 10) as u8;
+            shift(
+                i,
+                (i % 40) as u8,
+                (day, (i % 13) as u8, 9),
+                30,
+                (i % 3) as u8,
+                i % 7 == 0,
+            )
+        }))
+        .collect();
+    let serial = run(1, &lines);
+    let split = run(2, &lines);
+    for format in [OutputFormat::Ndjson, OutputFormat::Json] {
+        let write = |session: &Session| {
+            let mut out = Vec::new();
+            session.write(&mut out, format).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let (a, b) = (write(&serial), write(&split));
+        assert!(a.lines().count() > 12_000, "every shift is written");
+        assert_eq!(a, b, "{format:?}");
+    }
+}

@@ -5,6 +5,7 @@
 use std::cmp::Ordering;
 use std::io::Write;
 
+use rayon::prelude::*;
 use reckon_fact_store::io::{WriteError, fact_json};
 use reckon_fact_store::{Fact, FactId, FactStore, FactTypeId, FieldId, Interner, Value};
 use reckon_rete_core::order::cmp_cells_across;
@@ -13,6 +14,9 @@ use super::parts::{copy_fact, tag};
 use super::{Session, live};
 use crate::engine::TypeKind;
 use crate::error::Error;
+
+/// Facts formatted together by one thread when a partitioned session writes.
+const FACTS_A_CHUNK: usize = 4096;
 
 /// How results are written.
 ///
@@ -183,25 +187,40 @@ impl Session {
             first = false;
             Ok(())
         };
+        // A partitioned session formats its facts on all its threads, a window of chunks
+        // at a time so that only the window's text is held, and writes them in order.
+        let threads = if self.parts.len() > 1 {
+            self.engine.pool().current_num_threads()
+        } else {
+            1
+        };
         for fact_type in self.written_types() {
             let extras_order = self.extras_order(fact_type);
             let facts = self.sorted(fact_type);
             let count = facts.len();
-            for (part, id) in facts {
-                let Some(mut fact) = self.fact_of(part, id) else {
-                    continue;
-                };
-                line.clear();
-                live!(&self.parts[part], s => {
-                    if let Some(order) = &extras_order {
-                        let interner = s.store().interner();
-                        fact.extras.sort_by_key(|extra| {
-                            order.iter().position(|name| name == interner.resolve(extra.name))
-                        });
+            for window in facts.chunks(FACTS_A_CHUNK * threads) {
+                let chunk_lines = |chunk: &[(usize, FactId)]| {
+                    let mut lines = Vec::with_capacity(chunk.len());
+                    let mut text = String::new();
+                    for &(part, id) in chunk {
+                        let start = text.len();
+                        self.fact_line(part, id, extras_order.as_deref(), &mut text);
+                        lines.push(start..text.len());
                     }
-                    fact_json(s.store(), &fact, &mut line);
-                });
-                emit(&mut out, &line)?;
+                    (text, lines)
+                };
+                let chunks: Vec<(String, Vec<std::ops::Range<usize>>)> = if threads > 1 {
+                    self.engine
+                        .pool()
+                        .install(|| window.par_chunks(FACTS_A_CHUNK).map(chunk_lines).collect())
+                } else {
+                    vec![chunk_lines(window)]
+                };
+                for (text, lines) in &chunks {
+                    for range in lines.iter().filter(|range| !range.is_empty()) {
+                        emit(&mut out, &text[range.clone()])?;
+                    }
+                }
             }
             let name = self.engine.catalog().schema(fact_type).name().to_owned();
             written.per_type.push((name, count));
@@ -353,7 +372,8 @@ impl Session {
     /// as written, then by id; each with its partition.
     ///
     /// Ids are sorted by their first field, not copies of the facts: only a run of facts
-    /// whose first fields tie is copied out of the store to be sorted by the rest.
+    /// whose first fields tie is copied out of the store to be sorted by the rest. A
+    /// partitioned session sorts on all its threads.
     fn sorted(&self, fact_type: FactTypeId) -> Vec<(usize, FactId)> {
         let first = FieldId::from_index(0)
             .filter(|_| !self.engine.catalog().schema(fact_type).fields().is_empty());
@@ -373,33 +393,61 @@ impl Session {
                          (y, pb, _): &(Option<Value>, usize, FactId)| {
             cmp_cells_across(x.as_ref(), interners[*pa], y.as_ref(), interners[*pb])
         };
-        keyed.sort_by(cmp_first);
-        let mut start = 0;
-        while start < keyed.len() {
-            let run = keyed[start..]
-                .iter()
-                .position(|other| cmp_first(&keyed[start], other).is_ne())
-                .unwrap_or(keyed.len() - start);
-            let end = start + run;
-            let copies: Option<Vec<(usize, Fact)>> = (run > 1)
-                .then(|| {
-                    keyed[start..end]
-                        .iter()
-                        .map(|&(_, part, id)| self.fact_of(part, id).map(|fact| (part, fact)))
-                        .collect()
-                })
-                .flatten();
-            if let Some(mut copies) = copies {
-                copies.sort_by(|(pa, a), (pb, b)| {
-                    cmp_facts_across((a, interners[*pa], *pa), (b, interners[*pb], *pb))
-                });
-                for (slot, (part, fact)) in keyed[start..end].iter_mut().zip(copies) {
-                    (slot.1, slot.2) = (part, fact.id);
-                }
+        // A run of ties is copied out and sorted by the rest of its facts.
+        let sort_run = |run: &mut [(Option<Value>, usize, FactId)]| {
+            if run.len() < 2 {
+                return;
             }
-            start = end;
+            let copies: Option<Vec<(usize, Fact)>> = run
+                .iter()
+                .map(|&(_, part, id)| self.fact_of(part, id).map(|fact| (part, fact)))
+                .collect();
+            let Some(mut copies) = copies else {
+                return;
+            };
+            copies.sort_by(|(pa, a), (pb, b)| {
+                cmp_facts_across((a, interners[*pa], *pa), (b, interners[*pb], *pb))
+            });
+            for (slot, (part, fact)) in run.iter_mut().zip(copies) {
+                (slot.1, slot.2) = (part, fact.id);
+            }
+        };
+        let tie = |a: &(Option<Value>, usize, FactId), b: &(Option<Value>, usize, FactId)| {
+            cmp_first(a, b).is_eq()
+        };
+        if self.parts.len() > 1 {
+            self.engine.pool().install(|| {
+                keyed.par_sort_by(cmp_first);
+                keyed.par_chunk_by_mut(tie).for_each(sort_run);
+            });
+        } else {
+            keyed.sort_by(cmp_first);
+            keyed.chunk_by_mut(tie).for_each(sort_run);
         }
         keyed.into_iter().map(|(_, part, id)| (part, id)).collect()
+    }
+
+    /// Appends a fact's JSON line (nothing when it is not live), its undeclared fields in
+    /// `extras_order` when given.
+    fn fact_line(
+        &self,
+        part: usize,
+        id: FactId,
+        extras_order: Option<&[String]>,
+        out: &mut String,
+    ) {
+        let Some(mut fact) = self.fact_of(part, id) else {
+            return;
+        };
+        live!(&self.parts[part], s => {
+            if let Some(order) = extras_order {
+                let interner = s.store().interner();
+                fact.extras.sort_by_key(|extra| {
+                    order.iter().position(|name| name == interner.resolve(extra.name))
+                });
+            }
+            fact_json(s.store(), &fact, out);
+        });
     }
 
     /// A copy of a live fact of a partition.
