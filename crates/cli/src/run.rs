@@ -202,10 +202,30 @@ fn csv_cell(text: &str) -> String {
 
 /// Writes `path` through a temporary file beside it, renamed over it only when `write`
 /// succeeded; on failure the temporary file is removed and `path` is left as it was.
+///
+/// What is not a regular file (`/dev/null`, a pipe, a terminal) is written in place: a
+/// rename would put a file where the device was. A symbolic link is followed, so that
+/// the file it names is replaced and the link kept.
 fn atomically<T>(
     path: &Path,
     write: impl FnOnce(&fs::File) -> Result<T, String>,
 ) -> Result<T, String> {
+    let cannot = |error: std::io::Error| format!("cannot write {}: {error}", path.display());
+    let resolved;
+    let path = match fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+            let file = fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(cannot)?;
+            return write(&file);
+        }
+        Ok(_) => {
+            resolved = fs::canonicalize(path).map_err(cannot)?;
+            resolved.as_path()
+        }
+        Err(_) => path,
+    };
     let file_name = path
         .file_name()
         .ok_or_else(|| format!("{}: not a file name", path.display()))?;

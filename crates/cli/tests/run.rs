@@ -262,6 +262,57 @@ fn out_writes_the_file_whole() {
     );
 }
 
+#[test]
+fn out_writes_into_a_pipe_and_through_a_link_without_replacing_them() {
+    use std::os::unix::fs::FileTypeExt;
+
+    let dir = scratch("out-special");
+    let expected = run_example(&["run", "-q", &path("examples/payroll")]);
+
+    // A named pipe (as `/dev/null` or `/dev/stdout` would be a device or a pipe) is
+    // written into, not renamed over.
+    let pipe = dir.join("results.pipe");
+    let made = Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let reader = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || std::fs::read_to_string(pipe).unwrap())
+    };
+    run_example(&[
+        "run",
+        "-q",
+        "--out",
+        pipe.to_str().unwrap(),
+        &path("examples/payroll"),
+    ]);
+    let kind = std::fs::symlink_metadata(&pipe).unwrap().file_type();
+    assert!(kind.is_fifo(), "the pipe is still a pipe");
+    assert_eq!(reader.join().unwrap(), expected);
+
+    // A link is followed: its file gets the results, and the link stays a link.
+    let target = dir.join("target.ndjson");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.join("link.ndjson");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    run_example(&[
+        "run",
+        "-q",
+        "--out",
+        link.to_str().unwrap(),
+        &path("examples/payroll"),
+    ]);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), expected);
+}
+
 /// Runs the payroll rules over `facts` written to a file, expecting failure.
 fn fails_on(test: &str, facts: &str) -> (String, PathBuf) {
     let dir = scratch(test);
