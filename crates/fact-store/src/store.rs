@@ -160,6 +160,12 @@ pub trait FactStore {
     /// One field of a live fact; `Ok(None)` when the fact lacks it.
     fn get_field(&self, id: FactId, field: FieldId) -> Result<Option<Value>, StoreError>;
 
+    /// One field of a live fact, `None` when it is missing or there is no such fact or
+    /// field: for the hot paths that treat those alike, without making an error.
+    fn field(&self, id: FactId, field: FieldId) -> Option<Value> {
+        self.get_field(id, field).ok().flatten()
+    }
+
     /// Replaces one field of a live fact (`None` makes it missing); returns the old value.
     fn update(
         &mut self,

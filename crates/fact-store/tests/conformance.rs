@@ -38,6 +38,11 @@ fn op() -> impl Strategy<Value = Op> {
 type Rendered = (Vec<Option<String>>, Vec<(String, String)>);
 
 fn render<S: FactStore>(store: &S, id: FactId) -> Option<Rendered> {
+    let fields = store.catalog().schema(id.fact_type()).fields().len();
+    for field in (0..=fields).filter_map(FieldId::from_index) {
+        let expected = store.get_field(id, field).ok().flatten();
+        assert_eq!(store.field(id, field), expected, "{field:?} of {id:?}");
+    }
     let fact = store.get(id)?;
     let interner = store.interner();
     Some((
@@ -208,8 +213,16 @@ fn stale_ids_are_refused_everywhere<S: FactStore>(mut store: S) {
         Ok(Some(Value::Int(2))),
         "the new fact is untouched"
     );
+    assert_eq!(store.field(old, v), None);
+    assert_eq!(store.field(new, v), Some(Value::Int(2)));
+    assert_eq!(
+        store.field(new, FieldId::from_index(1).unwrap()),
+        None,
+        "no such field"
+    );
     let made_up = FactId::from_bits(new.to_bits() + 2);
     assert!(!store.contains(made_up));
+    assert_eq!(store.field(made_up, v), None);
     assert_eq!(store.ids(ty).collect::<Vec<_>>(), vec![new]);
 }
 

@@ -128,7 +128,7 @@ pub fn cmp_facts(program: &Program, store: &impl FactStore, a: FactId, b: FactId
     let x_fields = &program.fact(a.fact_type()).fields;
     let y_fields = &program.fact(b.fact_type()).fields;
     let cell = |fact: FactId, index: usize| {
-        FieldId::from_index(index).and_then(|field| store.get_field(fact, field).ok().flatten())
+        FieldId::from_index(index).and_then(|field| store.field(fact, field))
     };
     x_fields
         .iter()

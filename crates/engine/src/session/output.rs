@@ -383,7 +383,7 @@ impl Session {
             live!(live, s => {
                 let store = s.store();
                 keyed.extend(store.ids(fact_type).map(|id| {
-                    let value = first.and_then(|field| store.get_field(id, field).ok().flatten());
+                    let value = first.and_then(|field| store.field(id, field));
                     (value, part, id)
                 }));
                 interners.push(store.interner());

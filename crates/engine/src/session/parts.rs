@@ -69,7 +69,7 @@ impl Split {
             self.next = (self.next + 1) % self.parts;
             return self.next;
         };
-        let value = self.staging.get_field(id, field).ok().flatten();
+        let value = self.staging.field(id, field);
         let mut hasher = std::hash::DefaultHasher::new();
         match &value {
             None | Some(Value::Null) => 0u8.hash(&mut hasher),

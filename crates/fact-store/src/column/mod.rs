@@ -191,6 +191,12 @@ impl FactStore for ColumnStore {
         Ok(column.get(row))
     }
 
+    fn field(&self, id: FactId, field: FieldId) -> Option<Value> {
+        let table = self.tables.get(id.fact_type().index())?;
+        let row = table.slots.row(id)?;
+        table.columns.get(field.index())?.get(row)
+    }
+
     fn update(
         &mut self,
         id: FactId,

@@ -51,9 +51,9 @@ impl<'a, S: FactStore> Eval<'a, S> {
                 field,
                 default,
             } => match self.frame.get(usize::from(*slot)) {
-                Some(Slot::Fact(id)) => match self.store.get_field(*id, *field) {
-                    Ok(Some(value)) => Some(value),
-                    _ => default.clone(),
+                Some(Slot::Fact(id)) => match self.store.field(*id, *field) {
+                    Some(value) => Some(value),
+                    None => default.clone(),
                 },
                 _ => None,
             },

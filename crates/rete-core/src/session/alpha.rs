@@ -187,9 +187,9 @@ impl<S: FactStore> Session<S> {
         let alpha = &self.net.types[fact.fact_type().index()];
         let mut candidates = alpha.open.clone();
         for dispatch in &alpha.dispatch {
-            let value = match self.store.get_field(fact, dispatch.field) {
-                Ok(Some(value)) => Some(value),
-                _ => dispatch.default.clone(),
+            let value = match self.store.field(fact, dispatch.field) {
+                Some(value) => Some(value),
+                None => dispatch.default.clone(),
             };
             let Some(key) = HashKey::of(value.as_ref()) else {
                 continue;

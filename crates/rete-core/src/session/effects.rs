@@ -239,7 +239,7 @@ impl<S: FactStore> Session<S> {
                 continue;
             }
             member_frame.extend(frame.iter().cloned());
-            members.push((atoms, member_frame));
+            members.push((atoms, member_frame.into_vec()));
         }
         members.sort_by(|a, b| cmp_atoms(&self.program, &self.store, &a.0, &b.0));
         let shares = self.shares(fields, &members)?;
@@ -343,7 +343,7 @@ impl<S: FactStore> Session<S> {
                             continue;
                         }
                         let field = FieldId::from_index(index).expect("a declared field");
-                        let old = self.store.get_field(fact, field).ok().flatten();
+                        let old = self.store.field(fact, field);
                         if !same_as_written(&old, &value, self.store.interner()) {
                             let _ = self.store.update(fact, field, value);
                             self.modify(fact, field);
@@ -445,7 +445,7 @@ impl<S: FactStore> Session<S> {
             return;
         }
         let value = winner.flatten();
-        let old = self.store.get_field(fact, field).ok().flatten();
+        let old = self.store.field(fact, field);
         if !same_as_written(&old, &value, self.store.interner()) {
             let _ = self.store.update(fact, field, value);
             self.modify(fact, field);

@@ -13,6 +13,12 @@ use crate::network::NodeId;
 /// A token's index in [`Tokens`].
 pub(crate) type TokenId = u32;
 
+/// The slots of a match, inline up to [`FRAME_INLINE`]: a frame is built for each
+/// evaluation over a match, and most matches have a few steps.
+pub(crate) type Frame = smallvec::SmallVec<[Slot; FRAME_INLINE]>;
+
+const FRAME_INLINE: usize = 8;
+
 /// A few tokens, inline up to two.
 pub(crate) type TokenList = smallvec::SmallVec<[TokenId; 2]>;
 
@@ -181,8 +187,8 @@ impl Tokens {
 
     /// The frame of the match a token ends: the slots of its chain, from the last group
     /// (or the root) on.
-    pub(crate) fn frame(&self, id: TokenId) -> Vec<Slot> {
-        let mut items = Vec::new();
+    pub(crate) fn frame(&self, id: TokenId) -> Frame {
+        let mut items: smallvec::SmallVec<[&Item; FRAME_INLINE]> = smallvec::SmallVec::new();
         let mut at = Some(id);
         while let Some(token_id) = at {
             let token = self.get(token_id);
@@ -192,7 +198,7 @@ impl Tokens {
             }
             at = token.parent();
         }
-        let mut frame = Vec::with_capacity(items.len());
+        let mut frame = Frame::with_capacity(items.len());
         for item in items.into_iter().rev() {
             match item {
                 Item::None => {}
