@@ -36,7 +36,7 @@ pub(crate) struct RunArgs {
     #[command(flatten)]
     sources: Sources,
     /// Write the results to this file (for `--format csv`, this folder) instead of
-    /// standard output.
+    /// standard output; `-` is standard output.
     #[arg(long, short, value_name = "PATH")]
     out: Option<PathBuf>,
     /// Output format.
@@ -68,9 +68,17 @@ enum Format {
     Csv,
 }
 
+impl RunArgs {
+    /// The file (or folder) to write, `None` for standard output (`--out -`, as `--facts -`
+    /// is standard input).
+    fn out_path(&self) -> Option<&Path> {
+        self.out.as_deref().filter(|path| *path != Path::new("-"))
+    }
+}
+
 /// Returns whether the run was clean (no run-time errors).
 pub(crate) fn run(args: &RunArgs) -> Result<bool, String> {
-    if args.format == Format::Csv && args.out.is_none() {
+    if args.format == Format::Csv && args.out_path().is_none() {
         return Err("--format csv writes one file per fact type: name a folder with --out".into());
     }
     let started = Instant::now();
@@ -139,11 +147,11 @@ fn write(session: &Session, args: &RunArgs) -> Result<Written, String> {
         Format::Ndjson => OutputFormat::Ndjson,
         Format::Json => OutputFormat::Json,
         Format::Csv => {
-            let dir = args.out.as_deref().expect("checked: csv has --out");
+            let dir = args.out_path().expect("checked: csv has --out");
             return write_csv(session, dir);
         }
     };
-    match &args.out {
+    match args.out_path() {
         None => session
             .write(std::io::stdout().lock(), format)
             .map_err(|error| error.to_string()),

@@ -313,6 +313,33 @@ fn out_writes_into_a_pipe_and_through_a_link_without_replacing_them() {
     assert_eq!(std::fs::read_to_string(&target).unwrap(), expected);
 }
 
+#[test]
+fn out_dash_is_standard_output() {
+    let dir = scratch("out-dash");
+    let output = Command::new(env!("CARGO_BIN_EXE_reckon"))
+        .args(["run", "-q", "--out", "-", &path("examples/payroll")])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the reckon binary runs");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        run_example(&["run", "-q", &path("examples/payroll")])
+    );
+    assert!(!dir.join("-").exists(), "no file named `-` is written");
+    let csv = reckon(&[
+        "run",
+        "--format",
+        "csv",
+        "--out",
+        "-",
+        &path("examples/payroll"),
+    ]);
+    assert!(!csv.status.success(), "{}", text(&csv.stderr));
+    assert!(text(&csv.stderr).contains("name a folder with --out"));
+}
+
 /// Runs the payroll rules over `facts` written to a file, expecting failure.
 fn fails_on(test: &str, facts: &str) -> (String, PathBuf) {
     let dir = scratch(test);
