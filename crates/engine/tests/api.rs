@@ -344,3 +344,62 @@ fn engines_are_shared_between_threads() {
     });
     assert_eq!(outputs[0], outputs[1]);
 }
+
+/// Many matches setting one field: the least in canonical order wins, whichever order
+/// they come in, and the next takes over when it goes or when an update reorders them.
+#[test]
+fn the_least_of_many_setters_of_one_field_wins_through_changes() {
+    let rules = r#"
+fact employee { id: text }
+fact shift { id: text, employee_id: text }
+
+rule "Some shift"
+  for each employee e
+  for each shift s where s.employee_id == e.id
+  set e.some_shift = s.id
+"#;
+    for backend in [Backend::Column, Backend::Row] {
+        let engine = Engine::builder()
+            .calc("some.calc", rules)
+            .backend(backend)
+            .build()
+            .unwrap();
+        let mut session = engine.session();
+        // Shifts in a scrambled order: S037, S074, ... (37 is prime to 200).
+        let mut lines = vec![r#"{"type":"employee","id":"E1"}"#.to_owned()];
+        lines.extend((1..=200).map(|i| {
+            let n = i * 37 % 200 + 1;
+            format!(r#"{{"type":"shift","id":"S{n:03}","employee_id":"E1"}}"#)
+        }));
+        let facts = lines.join("\n");
+        session
+            .read(facts.as_bytes(), InputFormat::Ndjson, "some.ndjson")
+            .unwrap();
+        session.run();
+        let employee = session.find("E1").unwrap();
+        let some_shift = |session: &Session| session.field(employee, "some_shift").unwrap();
+        assert_eq!(some_shift(&session).as_deref(), Some(r#""S001""#));
+
+        session.retract(session.find("S001").unwrap()).unwrap();
+        session.run();
+        assert_eq!(some_shift(&session).as_deref(), Some(r#""S002""#));
+
+        let renamed = session.text("S000").unwrap();
+        session
+            .update(session.find("S150").unwrap(), "id", Some(renamed))
+            .unwrap();
+        session.run();
+        assert_eq!(some_shift(&session).as_deref(), Some(r#""S000""#));
+
+        let renamed = session.text("S999").unwrap();
+        session
+            .update(session.find("S000").unwrap(), "id", Some(renamed))
+            .unwrap();
+        session.run();
+        assert_eq!(
+            some_shift(&session).as_deref(),
+            Some(r#""S002""#),
+            "{backend:?}"
+        );
+    }
+}

@@ -51,7 +51,8 @@ pub(crate) struct Desired {
 }
 
 /// The activations that set one field, each with its value; most fields have one, kept
-/// inline.
+/// inline. The winner is kept first, so that a new setter is compared with it alone
+/// (many activations setting one field would otherwise cost O(n²) comparisons).
 type Setters = SmallVec<[(ActId, Cell); 1]>;
 
 /// The supports of the fields that rules set: who sets each, to what.
@@ -395,19 +396,73 @@ impl<S: FactStore> Session<S> {
     /// writes the winning value.
     fn support(&mut self, act: ActId, fact: FactId, field: FieldId, value: Option<Cell>) {
         let supports = self.supports.by_field.entry((fact, field)).or_default();
+        let was_winner = supports.first().is_some_and(|(by, _)| *by == act);
         supports.retain(|(by, _)| *by != act);
+        let added = value.is_some();
         if let Some(value) = value {
             supports.push((act, value));
         }
-        if supports.len() > 1 {
+        let count = supports.len();
+        if count > 1 {
             self.supports.contested.insert((fact, field));
         } else {
             self.supports.contested.remove(&(fact, field));
         }
-        if supports.is_empty() {
+        if count == 0 {
             self.supports.by_field.remove(&(fact, field));
+        } else if was_winner && added {
+            // A new value from the winner: the order of setters does not depend on it.
+            self.supports
+                .by_field
+                .get_mut(&(fact, field))
+                .expect("just supported")
+                .swap(0, count - 1);
+        } else if was_winner {
+            self.elect(fact, field);
+        } else if added && count > 1 {
+            let winner = self.supports.by_field[&(fact, field)][0].0;
+            if self.cmp_setters(act, winner).is_lt() {
+                self.supports
+                    .by_field
+                    .get_mut(&(fact, field))
+                    .expect("just supported")
+                    .swap(0, count - 1);
+            }
         }
         self.write_winner(fact, field);
+    }
+
+    /// Puts the winning setter of a field first, comparing every setter.
+    fn elect(&mut self, fact: FactId, field: FieldId) {
+        let Some(supports) = self.supports.by_field.get(&(fact, field)) else {
+            return;
+        };
+        let winner =
+            (0..supports.len()).min_by(|&a, &b| self.cmp_setters(supports[a].0, supports[b].0));
+        if let Some(winner) = winner.filter(|&at| at > 0) {
+            self.supports
+                .by_field
+                .get_mut(&(fact, field))
+                .expect("found above")
+                .swap(0, winner);
+        }
+    }
+
+    /// How two activations that set one field order: by priority, then as the agenda
+    /// orders them (stratum, rule, then their keys).
+    fn cmp_setters(&self, a: ActId, b: ActId) -> std::cmp::Ordering {
+        let order = |act: ActId| {
+            let key = &self
+                .tms
+                .get(act)
+                .expect("supports name live activations")
+                .key;
+            let rule = &self.net.rules[key.rule.index()];
+            (std::cmp::Reverse(rule.priority), rule.stratum, key.rule)
+        };
+        order(a)
+            .cmp(&order(b))
+            .then_with(|| self.tms.cmp_keys(&self.program, &self.store, a, b))
     }
 
     /// A field of `fact` that orders facts canonically changed: each contested field that
@@ -434,6 +489,7 @@ impl<S: FactStore> Session<S> {
         }
         again.sort_unstable();
         for (target, field) in again {
+            self.elect(target, field);
             self.write_winner(target, field);
         }
     }
@@ -463,23 +519,11 @@ impl<S: FactStore> Session<S> {
             .map(|(_, value)| value.clone())
     }
 
-    /// The supporting activation of the highest priority, then the least in agenda order.
+    /// The supporting activation of the highest priority, then the least in agenda order:
+    /// the first setter.
     pub(super) fn winning_act(&self, fact: FactId, field: FieldId) -> Option<ActId> {
         let supports = self.supports.by_field.get(&(fact, field))?;
-        let order = |act: ActId| {
-            let key = &self
-                .tms
-                .get(act)
-                .expect("supports name live activations")
-                .key;
-            let rule = &self.net.rules[key.rule.index()];
-            (std::cmp::Reverse(rule.priority), rule.stratum, key.rule)
-        };
-        supports.iter().map(|(act, _)| *act).min_by(|a, b| {
-            order(*a)
-                .cmp(&order(*b))
-                .then_with(|| self.tms.cmp_keys(&self.program, &self.store, *a, *b))
-        })
+        supports.first().map(|(act, _)| *act)
     }
 }
 
