@@ -384,18 +384,16 @@ rule "Some shift"
         session.run();
         assert_eq!(some_shift(&session).as_deref(), Some(r#""S002""#));
 
-        let renamed = session.text("S000").unwrap();
-        session
-            .update(session.find("S150").unwrap(), "id", Some(renamed))
-            .unwrap();
-        session.run();
+        // Renames a shift and runs: the order of the setters changes with it.
+        let rename = |session: &mut Session, from: &str, to: &str| {
+            let shift = session.find(from).unwrap();
+            let to = session.text(to).unwrap();
+            session.update(shift, "id", Some(to)).unwrap();
+            session.run();
+        };
+        rename(&mut session, "S150", "S000");
         assert_eq!(some_shift(&session).as_deref(), Some(r#""S000""#));
-
-        let renamed = session.text("S999").unwrap();
-        session
-            .update(session.find("S000").unwrap(), "id", Some(renamed))
-            .unwrap();
-        session.run();
+        rename(&mut session, "S000", "S999");
         assert_eq!(
             some_shift(&session).as_deref(),
             Some(r#""S002""#),
