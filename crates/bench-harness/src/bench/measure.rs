@@ -113,17 +113,8 @@ fn change_1k(session: &mut Session, facts: &Path) -> Result<(Duration, Duration)
         .take(1_000)
         .map(|line| line.replacen(r#""id":"S"#, r#""id":"X"#, 1))
         .collect();
-    let ((), insert) = timed(|| {
-        session
-            .read(
-                copies.join("\n").as_bytes(),
-                InputFormat::Ndjson,
-                "1k.ndjson",
-            )
-            .map_err(|error| error.to_string())?;
-        session.run();
-        Ok(())
-    })?;
+    let copies = copies.join("\n");
+    let ((), insert) = timed(|| insert_stage(session, &copies))?;
     let added: Vec<reckon::FactId> = session
         .facts_of("shift")
         .map_err(|e| e.to_string())?
@@ -134,21 +125,36 @@ fn change_1k(session: &mut Session, facts: &Path) -> Result<(Duration, Duration)
                 .starts_with(r#"{"type":"shift","id":"X"#)
         })
         .collect();
-    if added.len() != copies.len() {
+    if added.len() != copies.lines().count() {
         return Err(format!(
             "{} of {} inserted shifts found",
             added.len(),
-            copies.len()
+            copies.lines().count()
         ));
     }
-    let ((), retract) = timed(|| {
-        for fact in &added {
-            session.retract(*fact).map_err(|error| error.to_string())?;
-        }
-        session.run();
-        Ok(())
-    })?;
+    let ((), retract) = timed(|| retract_stage(session, &added))?;
     Ok((insert, retract))
+}
+
+/// Reads `ndjson` into a session that has run, and runs again. Like the stages below, not
+/// inlined, so that a profiler can count it alone (`--toggle-collect=*insert_stage*`).
+#[inline(never)]
+pub fn insert_stage(session: &mut Session, ndjson: &str) -> Result<(), String> {
+    session
+        .read(ndjson.as_bytes(), InputFormat::Ndjson, "1k.ndjson")
+        .map_err(|error| error.to_string())?;
+    session.run();
+    Ok(())
+}
+
+/// Retracts `facts` from a session that has run, and runs again.
+#[inline(never)]
+pub fn retract_stage(session: &mut Session, facts: &[reckon::FactId]) -> Result<(), String> {
+    for fact in facts {
+        session.retract(*fact).map_err(|error| error.to_string())?;
+    }
+    session.run();
+    Ok(())
 }
 
 fn timed<T>(stage: impl FnOnce() -> Result<T, String>) -> Result<(T, Duration), String> {

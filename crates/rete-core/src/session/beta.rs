@@ -45,7 +45,7 @@ pub(crate) enum Stale {
     /// An accumulation's result for one parent token.
     Accumulate(NodeId, TokenId),
     /// One group.
-    Group(NodeId, Vec<super::tokens::KeyAtom>),
+    Group(NodeId, super::tokens::Key),
 }
 
 /// Where a node's code failed: which of [`NodeKind::codes`].

@@ -17,20 +17,20 @@ use reckon_rule_ir::prelude::{self, allocate_by};
 use super::Session;
 use super::errors::Basis;
 use super::fire::{ActId, cmp_atoms};
-use super::tokens::{Item, KeyAtom, TokenId};
+use super::tokens::{Item, Key, KeyAtom, TokenId};
 use crate::compile::{Code, Eval, Slot};
 use crate::network::{ActionCode, NodeId};
 use crate::order::{cmp_cells, same_as_written};
 
 /// Which emitted fact: the emit's position among the rule's actions, and for a per-member
 /// emit the member's facts.
-pub(crate) type EmitSite = (usize, Vec<KeyAtom>);
+pub(crate) type EmitSite = (usize, Key);
 
-/// What an activation has made.
+/// What an activation has made. Most activations set one field, held inline.
 #[derive(Debug, Default)]
 pub(crate) struct Made {
     emitted: Vec<(EmitSite, FactId)>,
-    sets: Vec<(FactId, FieldId)>,
+    sets: SmallVec<[(FactId, FieldId); 1]>,
 }
 
 impl Made {
@@ -67,7 +67,7 @@ pub(crate) struct Supports {
 type Failure = (Span, String);
 
 /// One member of a per-member emit: its identity and its fields' values.
-type MemberFields = (Vec<KeyAtom>, Vec<(FieldId, Cell)>);
+type MemberFields = (Key, Vec<(FieldId, Cell)>);
 
 impl<S: FactStore> Session<S> {
     /// What the activation should make now, from its match. Every action is evaluated, also
@@ -95,7 +95,7 @@ impl<S: FactStore> Session<S> {
                     let (fact_type, span) = (*fact_type, *span);
                     let values = self.fields(&frame, fields, &[])?;
                     let values = self.complete(fact_type, values, span)?;
-                    desired.emits.push(((index, Vec::new()), fact_type, values));
+                    desired.emits.push(((index, Key::new()), fact_type, values));
                 }
                 ActionCode::Emit {
                     fact_type,
@@ -226,10 +226,10 @@ impl<S: FactStore> Session<S> {
         let Some(group_token) = self.group_token_of(token) else {
             return Ok(Vec::new());
         };
-        let mut members: Vec<(Vec<KeyAtom>, Vec<Slot>)> = Vec::new();
+        let mut members: Vec<(Key, Vec<Slot>)> = Vec::new();
         for member in self.group_members(node, group_token) {
             let mut member_frame = self.tokens.frame(member);
-            let atoms: Vec<KeyAtom> = slots
+            let atoms: Key = slots
                 .iter()
                 .map(|slot| match member_frame.get(usize::from(*slot)) {
                     Some(Slot::Fact(fact)) => KeyAtom::Fact(*fact, self.version(*fact)),
@@ -256,7 +256,7 @@ impl<S: FactStore> Session<S> {
     fn shares(
         &mut self,
         fields: &[(FieldId, Code, Span)],
-        members: &[(Vec<KeyAtom>, Vec<Slot>)],
+        members: &[(Key, Vec<Slot>)],
     ) -> Result<Vec<Vec<(usize, Cell)>>, Failure> {
         let mut per_member = vec![Vec::new(); members.len()];
         let mut allocations = Vec::new();
@@ -374,7 +374,7 @@ impl<S: FactStore> Session<S> {
                 let _ = self.store.retract(fact);
             }
         }
-        let mut now_set = Vec::with_capacity(sets.len());
+        let mut now_set = SmallVec::with_capacity(sets.len());
         for (fact, field, value) in sets {
             self.support(act, fact, field, Some(value));
             now_set.push((fact, field));

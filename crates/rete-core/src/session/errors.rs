@@ -10,7 +10,7 @@ use reckon_fact_store::FactId;
 use reckon_rule_ir::{RuleId, Span};
 
 use super::fire::ActId;
-use super::tokens::{KeyAtom, TokenId};
+use super::tokens::{Key, TokenId};
 use crate::network::NodeId;
 use crate::outcome::{Raised, RunError};
 
@@ -27,7 +27,7 @@ pub(crate) enum Basis {
     /// An accumulation's fold for one partial match.
     Fold(NodeId, TokenId),
     /// A group's keys and aggregates.
-    Group(NodeId, Vec<KeyAtom>),
+    Group(NodeId, Key),
     /// An activation's actions.
     Act(ActId),
 }

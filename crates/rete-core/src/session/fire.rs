@@ -18,7 +18,7 @@ use super::Session;
 use super::beta::Stale;
 use super::effects::Made;
 use super::errors::{Basis, Identity};
-use super::tokens::{KeyAtom, TokenId};
+use super::tokens::{Key, KeyAtom, TokenId};
 use crate::hash_key::cmp_hash_keys;
 use crate::network::{NodeId, NodeKind};
 use crate::order::cmp_facts;
@@ -32,7 +32,7 @@ pub(crate) type ActId = usize;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct ActKey {
     pub(crate) rule: RuleId,
-    pub(crate) atoms: Vec<KeyAtom>,
+    pub(crate) atoms: Key,
 }
 
 #[derive(Debug)]

@@ -17,7 +17,7 @@ use reckon_rule_ir::ops::Cell;
 use super::Session;
 use super::beta::Stale;
 use super::errors::Basis;
-use super::tokens::{GroupItem, Item, KeyAtom, TokenId};
+use super::tokens::{GroupItem, Item, Key, KeyAtom, TokenId, key_heap_bytes};
 use crate::aggregate;
 use crate::compile::{Eval, Slot};
 use crate::hash_key::HashKey;
@@ -27,14 +27,14 @@ use crate::order::cmp_values;
 /// A group node's groups.
 #[derive(Debug, Default)]
 pub(crate) struct Groups {
-    groups: HashMap<Vec<KeyAtom>, Group>,
+    groups: HashMap<Key, Group>,
     member_of: HashMap<TokenId, Member>,
 }
 
 /// A match in a group: the group's key and the values it brings, one per column.
 #[derive(Debug)]
 struct Member {
-    key: Vec<KeyAtom>,
+    key: Key,
     values: Vec<Cell>,
     failed: bool,
 }
@@ -96,18 +96,18 @@ impl Groups {
     /// Estimated bytes of the groups and their index of members.
     pub(super) fn bytes(&self) -> usize {
         use std::mem::size_of;
-        let entry = size_of::<Vec<KeyAtom>>() + size_of::<Group>() + 1;
+        let entry = size_of::<Key>() + size_of::<Group>() + 1;
         let mut bytes = self.groups.capacity() * entry;
         bytes += self.member_of.capacity() * (size_of::<TokenId>() + size_of::<Member>() + 1);
         for (key, group) in &self.groups {
-            bytes += key.capacity() * size_of::<KeyAtom>();
+            bytes += key_heap_bytes(key);
             bytes += group.members.capacity() * size_of::<TokenId>();
             for column in &group.columns {
                 bytes += column.capacity() * size_of::<(Value, TokenId)>();
             }
         }
         for member in self.member_of.values() {
-            bytes += member.key.capacity() * size_of::<KeyAtom>();
+            bytes += key_heap_bytes(&member.key);
             bytes += member.values.capacity() * size_of::<Cell>();
         }
         bytes
@@ -187,7 +187,7 @@ impl<S: FactStore> Session<S> {
     }
 
     /// Gives a group whose matches changed its token anew (or none, once it is empty).
-    pub(super) fn refresh_group(&mut self, node: NodeId, key: Vec<KeyAtom>) {
+    pub(super) fn refresh_group(&mut self, node: NodeId, key: Key) {
         let basis = Basis::Group(node, key.clone());
         self.errors.fall(&basis);
         let Some(group) = self.nodes[node].groups.groups.get(&key) else {
@@ -240,7 +240,7 @@ impl<S: FactStore> Session<S> {
         };
         let frame = self.tokens.frame(token);
         let bases = [Basis::Token(token)];
-        let mut key = Vec::with_capacity(group.keys.len());
+        let mut key = Key::with_capacity(group.keys.len());
         let mut values = Vec::new();
         let mut code_index = 0;
         for part in &group.keys {
@@ -253,7 +253,11 @@ impl<S: FactStore> Session<S> {
                     match Eval::new(&mut self.store, &self.net.calcs, &frame).eval(code) {
                         Ok(value) => {
                             let atom = HashKey::of(value.as_ref());
-                            key.push(atom.map_or(KeyAtom::Missing, KeyAtom::Value));
+                            key.push(
+                                atom.map_or(KeyAtom::Missing, |atom| {
+                                    KeyAtom::Value(Box::new(atom))
+                                }),
+                            );
                             values.push(value);
                         }
                         Err(error) => {

@@ -67,7 +67,7 @@ fn token_bytes(token: &Token) -> usize {
     let item = match &token.item {
         Item::Group(group) => {
             size_of::<super::tokens::GroupItem>()
-                + group.key.capacity() * size_of::<super::tokens::KeyAtom>()
+                + super::tokens::key_heap_bytes(&group.key)
                 + group.frame.capacity() * size_of::<crate::compile::Slot>()
         }
         Item::Value(_) => size_of::<reckon_rule_ir::ops::Cell>(),

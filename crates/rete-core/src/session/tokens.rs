@@ -47,7 +47,7 @@ pub(crate) enum Item {
 /// What a group's token holds.
 #[derive(Debug, Clone)]
 pub(crate) struct GroupItem {
-    pub(crate) key: Vec<KeyAtom>,
+    pub(crate) key: Key,
     pub(crate) frame: Vec<Slot>,
 }
 
@@ -213,8 +213,8 @@ impl Tokens {
 
     /// The identity of the match a token ends, for truth maintenance: its facts with their
     /// versions and its element indices, or its group's key.
-    pub(crate) fn key(&self, id: TokenId) -> Vec<KeyAtom> {
-        let mut atoms = Vec::new();
+    pub(crate) fn key(&self, id: TokenId) -> Key {
+        let mut atoms = Key::new();
         let mut at = Some(id);
         while let Some(token_id) = at {
             let token = self.get(token_id);
@@ -234,14 +234,32 @@ impl Tokens {
     }
 }
 
-/// One part of a match's identity.
+/// One part of a match's identity: 16 bytes, a value boxed, since every activation has a
+/// key and most keys are a fact or two.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum KeyAtom {
     Fact(FactId, u32),
     Index(u32),
-    Value(HashKey),
+    Value(Box<HashKey>),
     /// A group key part that is missing.
     Missing,
+}
+
+const _: () = assert!(std::mem::size_of::<KeyAtom>() == 16);
+
+/// A match's identity, inline up to two atoms: an activation's key would otherwise be an
+/// allocation of its own.
+pub(crate) type Key = smallvec::SmallVec<[KeyAtom; 2]>;
+
+/// The bytes a key holds outside itself: its atoms once they spill, and boxed values.
+pub(crate) fn key_heap_bytes(key: &Key) -> usize {
+    let spilled = if key.spilled() {
+        key.capacity() * std::mem::size_of::<KeyAtom>()
+    } else {
+        0
+    };
+    let values = key.iter().filter(|atom| matches!(atom, KeyAtom::Value(_)));
+    spilled + values.count() * std::mem::size_of::<HashKey>()
 }
 
 /// The facts of an activation key, in key order.
