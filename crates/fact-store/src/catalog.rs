@@ -77,6 +77,10 @@ pub struct Schema {
     name: String,
     fields: Vec<FieldDef>,
     by_name: HashMap<String, FieldId>,
+    /// The start of each fact's JSON object (`{"type":"shift"`) and each field's key
+    /// (`,"hours":`), escaped once here rather than for every fact written.
+    json_head: String,
+    json_keys: Vec<String>,
 }
 
 /// A schema that cannot be built or added, with the name at fault.
@@ -196,10 +200,24 @@ impl SchemaBuilder {
                 });
             }
         }
+        let mut json_head = String::from("{\"type\":");
+        crate::format::write_json_string(&mut json_head, &self.name);
+        let json_keys = self
+            .fields
+            .iter()
+            .map(|field| {
+                let mut key = String::from(",");
+                crate::format::write_json_string(&mut key, &field.name);
+                key.push(':');
+                key
+            })
+            .collect();
         Ok(Schema {
             name: self.name,
             fields: self.fields,
             by_name,
+            json_head,
+            json_keys,
         })
     }
 }
@@ -216,6 +234,16 @@ impl Schema {
     /// The fact type's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// `{"type":` and the type's name as a JSON string: how each fact's object starts.
+    pub(crate) fn json_head(&self) -> &str {
+        &self.json_head
+    }
+
+    /// `,` and the field's name as a JSON string, then `:`.
+    pub(crate) fn json_key(&self, id: FieldId) -> &str {
+        &self.json_keys[id.index()]
     }
 
     /// The declared fields, in declaration order (the order of `FieldId`s).

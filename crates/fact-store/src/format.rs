@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use crate::digits;
 use crate::intern::Interner;
 use crate::value::Value;
 use crate::value_type::ValueType;
@@ -19,16 +20,18 @@ pub(crate) fn write_json(
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
+        Value::Int(i) => digits::push_int(out, *i),
         Value::Decimal(d) => write_decimal(out, d, matches!(declared, Some(ValueType::Money))),
         Value::Text(symbol) => write_json_string(out, interner.resolve(*symbol)),
         Value::Date(d) => {
-            let _ = write!(out, "\"{d}\"");
+            out.push('"');
+            digits::push_date(out, *d);
+            out.push('"');
         }
         Value::DateTime(dt) => {
-            let _ = write!(out, "\"{dt}\"");
+            out.push('"');
+            digits::push_datetime(out, *dt);
+            out.push('"');
         }
         Value::Duration(d) => {
             let _ = write!(out, "\"{d}\"");
@@ -86,12 +89,8 @@ pub(crate) fn write_plain(
     match value {
         Value::Null => {}
         Value::Text(symbol) => out.push_str(interner.resolve(*symbol)),
-        Value::Date(d) => {
-            let _ = write!(out, "{d}");
-        }
-        Value::DateTime(dt) => {
-            let _ = write!(out, "{dt}");
-        }
+        Value::Date(d) => digits::push_date(out, *d),
+        Value::DateTime(dt) => digits::push_datetime(out, *dt),
         Value::Duration(d) => {
             let _ = write!(out, "{d}");
         }
@@ -105,7 +104,7 @@ pub(crate) fn write_plain(
 /// Decimals keep their scale (`1.50` stays `1.50`); money gets at least two places. The
 /// padding is textual so that it can never overflow the 28-digit mantissa.
 fn write_decimal(out: &mut String, d: &rust_decimal::Decimal, money: bool) {
-    let _ = write!(out, "{d}");
+    digits::push_decimal(out, d);
     if money {
         match d.scale() {
             0 => out.push_str(".00"),

@@ -8,6 +8,7 @@
 mod bits;
 mod catalog;
 mod column;
+mod digits;
 mod format;
 mod id;
 mod intern;

@@ -178,10 +178,14 @@ impl Session {
         let mut line = String::new();
         let mut emit = |out: &mut std::io::BufWriter<_>, line: &str| -> Result<(), WriteError> {
             match format {
-                OutputFormat::Ndjson => writeln!(out, "{line}")?,
+                OutputFormat::Ndjson => {
+                    out.write_all(line.as_bytes())?;
+                    out.write_all(b"\n")?;
+                }
                 OutputFormat::Json => {
                     let lead = if first { "[\n" } else { ",\n" };
-                    write!(out, "{lead}{line}")?;
+                    out.write_all(lead.as_bytes())?;
+                    out.write_all(line.as_bytes())?;
                 }
             }
             first = false;

@@ -46,13 +46,10 @@ impl From<std::io::Error> for WriteError {
 pub fn fact_json<S: FactStore + ?Sized>(store: &S, fact: &Fact, out: &mut String) {
     let schema = store.catalog().schema(fact.id.fact_type());
     let interner = store.interner();
-    out.push_str("{\"type\":");
-    write_json_string(out, schema.name());
-    for ((_, def), value) in schema.iter().zip(&fact.fields) {
+    out.push_str(schema.json_head());
+    for ((id, def), value) in schema.iter().zip(&fact.fields) {
         if let Some(value) = value {
-            out.push(',');
-            write_json_string(out, &def.name);
-            out.push(':');
+            out.push_str(schema.json_key(id));
             write_json(out, value, Some(&def.ty), interner);
         }
     }
