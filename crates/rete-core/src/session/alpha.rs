@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use reckon_fact_store::{FactId, FactStore, FieldId};
+use reckon_rule_ir::ops::EvalError;
 
 use super::Session;
 use super::errors::Basis;
@@ -98,11 +99,15 @@ impl<S: FactStore> Session<S> {
         }
     }
 
-    /// Takes a fact out of the network (before the store forgets it).
+    /// Takes a fact out of the network (before the store forgets it). The memories that
+    /// hold it are those whose tests it passes, as every change of a field keeps them;
+    /// asking its tests again is cheaper than probing every memory of its type, which
+    /// misses the cache once a memory is large.
     pub(super) fn retract_fact(&mut self, fact: FactId) {
         self.errors.fall(&Basis::Fact(fact));
+        let (holding, _) = self.passing_memories(fact);
         let net = Arc::clone(&self.net);
-        for &memory in &net.types[fact.fact_type().index()].memories {
+        for memory in holding {
             if self.members[memory].remove(fact) {
                 for &node in &net.memories[memory].successors {
                     self.right_remove(node, fact);
@@ -183,6 +188,19 @@ impl<S: FactStore> Session<S> {
     /// does not pass, and is a run-time error of each rule that makes it, naming the fact.
     pub(super) fn memories_of(&mut self, fact: FactId) -> Vec<MemoryId> {
         self.errors.fall(&Basis::Fact(fact));
+        let (passing, failed) = self.passing_memories(fact);
+        for (test, error) in failed {
+            let net = Arc::clone(&self.net);
+            for &(rule, span) in &net.tests[test].users {
+                self.record_error(rule, span, &error, &[fact], &[Basis::Fact(fact)]);
+            }
+        }
+        passing
+    }
+
+    /// The memories (ascending) whose tests the fact passes, and the tests that failed to
+    /// evaluate, with their errors.
+    fn passing_memories(&mut self, fact: FactId) -> (Vec<MemoryId>, Vec<(TestId, EvalError)>) {
         self.marks.start();
         let alpha = &self.net.types[fact.fact_type().index()];
         let mut candidates = alpha.open.clone();
@@ -221,12 +239,6 @@ impl<S: FactStore> Session<S> {
                 .iter()
                 .all(|&test| passes(&mut self.marks, &mut self.store, net, fact, test))
         });
-        for (test, error) in failed {
-            let net = Arc::clone(&self.net);
-            for &(rule, span) in &net.tests[test].users {
-                self.record_error(rule, span, &error, &[fact], &[Basis::Fact(fact)]);
-            }
-        }
-        candidates
+        (candidates, failed)
     }
 }
