@@ -223,6 +223,10 @@ pub(crate) struct RuleNet {
     /// tokens are in the order of the optimised conditions: for an ungrouped rule whose
     /// orders differ, the position in the tokens' key of each key part in binding order.
     pub(crate) key_order: Vec<usize>,
+    /// Each field the rule reads, with the node that brought in the fact it reads it of:
+    /// a change of a field that a node reads for other rules leaves this rule's fired
+    /// activations as they are.
+    pub(crate) reads: Vec<(NodeId, FieldId)>,
 }
 
 /// A compiled action.

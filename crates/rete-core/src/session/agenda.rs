@@ -18,6 +18,12 @@ pub(crate) struct Agenda {
 }
 
 impl Agenda {
+    /// The stratum of the first bucket: no pending activation is in a lower one (the
+    /// bucket may hold only activations that stopped being pending).
+    pub(crate) fn first_stratum(&self) -> Option<u32> {
+        self.buckets.keys().next().map(|(stratum, _, _)| *stratum)
+    }
+
     /// Adds a pending activation.
     pub(crate) fn push(&mut self, stratum: u32, priority: i32, rule: RuleId, act: ActId) {
         self.buckets

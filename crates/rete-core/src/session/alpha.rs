@@ -175,7 +175,7 @@ impl<S: FactStore> Session<S> {
                             self.right_remove(node, fact);
                             self.right_add(node, fact);
                         } else if node_info.reads.contains(&field) {
-                            self.recompute_activations_below(node, fact);
+                            self.recompute_activations_below(node, fact, field);
                         }
                     }
                 }

@@ -283,9 +283,14 @@ impl<S: FactStore> Session<S> {
     }
 
     /// A field of `fact` that only actions below `node` read changed: the matches stay,
-    /// and each fired activation made from the fact's tokens there recomputes what it
-    /// made (a pending one reads the field when it fires).
-    pub(super) fn recompute_activations_below(&mut self, node: NodeId, fact: FactId) {
+    /// and each fired activation made from the fact's tokens there whose rule reads the
+    /// field recomputes what it made (a pending one reads the field when it fires).
+    pub(super) fn recompute_activations_below(
+        &mut self,
+        node: NodeId,
+        fact: FactId,
+        field: FieldId,
+    ) {
         let mut stack: Vec<TokenId> = self.nodes[node]
             .by_fact
             .get(&fact)
@@ -293,7 +298,12 @@ impl<S: FactStore> Session<S> {
             .unwrap_or_default();
         while let Some(token) = stack.pop() {
             if let Some(act) = self.tms.by_token.get(token) {
-                if matches!(self.tms.get(act), Some(a) if a.fired) {
+                if let Some(activation) = self.tms.get(act)
+                    && activation.fired
+                    && self.net.rules[activation.key.rule.index()]
+                        .reads
+                        .contains(&(node, field))
+                {
                     self.tms.dirty.push(act);
                 }
                 continue;
@@ -304,14 +314,34 @@ impl<S: FactStore> Session<S> {
 
     /// Finishes a step: folds stale groups and accumulations, then brings fired
     /// activations up to date with their matches, until nothing changes.
+    ///
+    /// A stale group whose rules' stratum is not reached yet waits: nothing that fires
+    /// before that stratum reads it, and a group that many firings change (a weekly total
+    /// while a lower stratum sets each shift's hours) is then folded once, not once per
+    /// firing. Waiting groups fold before any fired activation is brought up to date or
+    /// undone, so those steps see what they always saw.
     pub(super) fn settle(&mut self) {
         loop {
             if let Some(stale) = self.stale.pop() {
+                if let Stale::Group(node, _) = &stale {
+                    let stratum = self.net.nodes[*node].stratum;
+                    if self.may_wait(stratum) {
+                        self.waiting.entry(stratum).or_default().push(stale);
+                        continue;
+                    }
+                }
                 self.tms.queued.remove(&stale);
                 match stale {
                     Stale::Accumulate(node, token) => self.refresh_accumulate(node, token),
                     Stale::Group(node, key) => self.refresh_group(node, key),
                 }
+                continue;
+            }
+            if let Some((&stratum, _)) = self.waiting.first_key_value()
+                && !self.may_wait(stratum)
+            {
+                let (_, due) = self.waiting.pop_first().expect("a first stratum");
+                self.stale.extend(due);
                 continue;
             }
             if let Some(act) = self.tms.dirty.pop() {
@@ -329,6 +359,19 @@ impl<S: FactStore> Session<S> {
             }
             break;
         }
+    }
+
+    /// True when a stale group of rules of `stratum` may be folded later: every pending
+    /// activation is of a lower stratum, and no fired activation waits to be brought up
+    /// to date or undone (the run is not stopping).
+    fn may_wait(&self, stratum: u32) -> bool {
+        self.tms.dirty.is_empty()
+            && self.tms.gone.is_empty()
+            && self.stopped.is_none()
+            && self
+                .agenda
+                .first_stratum()
+                .is_some_and(|next| next < stratum)
     }
 
     /// Forgets an activation that has no token and has undone what it made, and the errors

@@ -71,6 +71,8 @@ pub struct Session<S: FactStore> {
     versions: HashMap<FactId, u32>,
     /// Groups and accumulations whose matches changed since they were last folded.
     stale: Vec<beta::Stale>,
+    /// Stale groups left to fold until their rules' stratum comes, by that stratum.
+    waiting: std::collections::BTreeMap<u32, Vec<beta::Stale>>,
     tms: Tms,
     supports: effects::Supports,
     agenda: Agenda,
@@ -114,6 +116,7 @@ impl<S: FactStore> Session<S> {
             emitted: HashSet::default(),
             versions: HashMap::default(),
             stale: Vec::new(),
+            waiting: std::collections::BTreeMap::new(),
             tms: Tms::default(),
             supports: effects::Supports::default(),
             agenda: Agenda::default(),
@@ -220,7 +223,12 @@ impl<S: FactStore> Session<S> {
         let mut stratum: Option<(u32, tracing::span::EnteredSpan)> = None;
         while self.stopped.is_none() {
             let Some(activation) = self.next_activation() else {
-                break;
+                if self.waiting.is_empty() {
+                    break;
+                }
+                // Nothing is pending: the groups left waiting fold now.
+                self.settle();
+                continue;
             };
             if let Some(rule) = self.tms.get(activation).map(|a| a.key.rule) {
                 let index = self.net.rules[rule.index()].stratum;

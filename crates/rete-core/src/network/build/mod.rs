@@ -239,7 +239,7 @@ impl Builder<'_> {
             actions.push(self.action(action, &mut scope.names, member_names.as_mut())?);
             self.net.stateful |= matches!(action, Action::Update { .. } | Action::Retract { .. });
         }
-        self.record_reads(rule, &scope.intro);
+        let reads = self.record_reads(rule, &scope.intro);
         self.net.rules.push(RuleNet {
             stratum: rule.stratum,
             priority: rule.priority,
@@ -247,6 +247,7 @@ impl Builder<'_> {
             group,
             actions,
             key_order: key_order(rule),
+            reads,
         });
         Ok(())
     }
@@ -509,8 +510,14 @@ impl Builder<'_> {
     }
 
     /// Records, on the node that brought in each fact binding, every field of it the rule
-    /// reads anywhere, and which of those reads can change the rule's matches.
-    fn record_reads(&mut self, rule: &Rule, intro: &HashMap<BindingId, NodeId>) {
+    /// reads anywhere, and which of those reads can change the rule's matches; returns
+    /// them all, for [`RuleNet::reads`].
+    fn record_reads(
+        &mut self,
+        rule: &Rule,
+        intro: &HashMap<BindingId, NodeId>,
+    ) -> Vec<(NodeId, FieldId)> {
+        let mut all = Vec::new();
         let grouped = rule.group.is_some();
         let matching = rule.match_exprs().into_iter().map(|expr| (expr, true));
         let acting = rule.actions.iter().flat_map(|action| action.exprs());
@@ -525,9 +532,13 @@ impl Builder<'_> {
                     } else {
                         add_reads(&mut node.reads, &[field]);
                     }
+                    if !all.contains(&(at, field)) {
+                        all.push((at, field));
+                    }
                 }
             });
         }
+        all
     }
 }
 
