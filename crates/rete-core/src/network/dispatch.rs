@@ -14,7 +14,7 @@ use crate::maps::HashMap;
 use reckon_fact_store::{FieldId, Value};
 use reckon_rule_ir::BinaryOp;
 
-use super::{Decided, FieldChange, Network, TestId, TypeAlpha};
+use super::{Decided, FieldChange, MemoryId, Network, TestId, TypeAlpha};
 use crate::compile::Code;
 use crate::hash_key::HashKey;
 
@@ -155,6 +155,11 @@ fn field_changes(net: &Network, alpha: &TypeAlpha) -> Vec<FieldChange> {
         &mut by_field[field.index()]
     }
     let mut by_field: Vec<FieldChange> = Vec::new();
+    let gate_of: HashMap<MemoryId, TestId> = alpha
+        .gated
+        .iter()
+        .flat_map(|(&gate, memories)| memories.iter().map(move |&memory| (memory, gate)))
+        .collect();
     for &test in &alpha.tests {
         for &field in &net.tests[test].reads {
             change(&mut by_field, field).retest = true;
@@ -177,7 +182,15 @@ fn field_changes(net: &Network, alpha: &TypeAlpha) -> Vec<FieldChange> {
                 .copied()
                 .filter(|&test| !net.tests[test].reads.contains(&field))
                 .collect();
-            change(&mut by_field, field).memories.push((memory, others));
+            let change = change(&mut by_field, field);
+            let place = change.memories.len();
+            change.memories.push((memory, others));
+            match gate_of.get(&memory) {
+                Some(&gate) if !net.tests[gate].reads.contains(&field) => {
+                    change.by_gate.entry(gate).or_default().push(place);
+                }
+                _ => change.ungated.push(place),
+            }
         }
     }
     by_field

@@ -106,6 +106,14 @@ pub(crate) struct FieldChange {
     /// feeds), each with its tests that do not read it: where one of those fails now, the
     /// fact was not in the memory before the change and is not now.
     pub(crate) memories: Vec<(MemoryId, Vec<TestId>)>,
+    /// The places in `memories` of those gated by a dispatched test that does not read
+    /// the field, by that test: when the fact's tests are decided again, a memory whose
+    /// gate did not pass is not concerned, so only the passed gates' memories are looked
+    /// at (a change of a shift's hours then looks at the few filler memories of its
+    /// location, not at every memory with an hours test).
+    pub(crate) by_gate: HashMap<TestId, Vec<usize>>,
+    /// The places of the others: no gate, or a gate that reads the field.
+    pub(crate) ungated: Vec<usize>,
 }
 
 /// A beta node.

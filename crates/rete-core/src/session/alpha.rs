@@ -21,6 +21,8 @@ use crate::network::{Decided, MemoryId, Network, TestId};
 pub(crate) struct Marks {
     marks: Vec<u32>,
     epoch: u32,
+    /// The dispatched tests the fact passed.
+    dispatched: Vec<TestId>,
 }
 
 impl Marks {
@@ -28,11 +30,13 @@ impl Marks {
         Marks {
             marks: vec![0; tests],
             epoch: 0,
+            dispatched: Vec::new(),
         }
     }
 
     /// Forgets every mark.
     fn start(&mut self) {
+        self.dispatched.clear();
         self.epoch += 1;
         if self.epoch > u32::MAX >> 1 {
             self.marks.fill(0);
@@ -136,8 +140,20 @@ impl<S: FactStore> Session<S> {
         // A test that does not read the field gives what it gave before the change: where
         // one of those fails now, the fact was not in the memory and is not now. (Decided
         // before anything moves, while the marks are this fact's.)
-        let mut concerned = Vec::with_capacity(change.memories.len());
-        for (memory, others) in &change.memories {
+        let places: Vec<usize> = if now.is_some() {
+            let mut places = change.ungated.clone();
+            for test in &self.marks.dispatched {
+                places.extend(change.by_gate.get(test).into_iter().flatten());
+            }
+            places.sort_unstable();
+            places.dedup();
+            places
+        } else {
+            (0..change.memories.len()).collect()
+        };
+        let mut concerned = Vec::with_capacity(places.len());
+        for place in places {
+            let (memory, others) = &change.memories[place];
             if now.is_none()
                 || others
                     .iter()
@@ -214,6 +230,7 @@ impl<S: FactStore> Session<S> {
             };
             for &test in dispatch.by_value.get(&key).into_iter().flatten() {
                 self.marks.set(test, true);
+                self.marks.dispatched.push(test);
                 candidates.extend(alpha.gated.get(&test).into_iter().flatten());
             }
         }
