@@ -421,7 +421,12 @@ impl<S: FactStore> Session<S> {
             self.elect(fact, field);
         } else if added && count > 1 {
             let winner = self.supports.by_field[&(fact, field)][0].0;
-            if self.cmp_setters(act, winner).is_lt() {
+            if self.tms.get(winner).is_none_or(|w| w.token.is_none()) {
+                // The winner lost its match in this step (a fact of its key went or
+                // changed) and is undone at its end: it no longer orders the others, so
+                // comparing with it alone could put any setter first.
+                self.elect(fact, field);
+            } else if self.cmp_setters(act, winner).is_lt() {
                 self.supports
                     .by_field
                     .get_mut(&(fact, field))

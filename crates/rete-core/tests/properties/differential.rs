@@ -91,23 +91,39 @@ proptest! {
         seed in any::<u64>(),
     ) {
         case.valid()?;
-        let (final_input, found, tokens) = Changes::new(&case, seed).apply();
-        prop_assume!(tokens <= ORACLE_TOKENS, "too many matches for the oracle");
-        let mut fresh = column_store(&case);
-        for (fact_type, fields) in &final_input {
-            let fields: Vec<Option<Value>> = fields
-                .iter()
-                .map(|cell| cell.as_ref().map(|v| transfer(v, &case.words, fresh.interner_mut())))
-                .collect();
-            fresh.insert(*fact_type, &fields, &[]).expect("a fact that fit before fits again");
-        }
-        let expected = reckon_rete_core::oracle::run(&case.program, &mut fresh, &OPTIONS);
-        prop_assert!(
-            expected.facts == found.facts,
-            "after changes the network's facts differ from a fresh run's:\n--- fresh oracle\n{}--- network\n{}",
-            expected, found
-        );
+        changes_end_where_a_fresh_run_ends(&case, seed)?;
     }
+}
+
+/// Makes the changes `seed` draws on the case's facts, and checks that the session ends
+/// with the facts a fresh run of the oracle derives from the final input.
+pub(crate) fn changes_end_where_a_fresh_run_ends(
+    case: &Case,
+    seed: u64,
+) -> Result<(), TestCaseError> {
+    let (final_input, found, tokens) = Changes::new(case, seed).apply();
+    prop_assume!(tokens <= ORACLE_TOKENS, "too many matches for the oracle");
+    let mut fresh = column_store(case);
+    for (fact_type, fields) in &final_input {
+        let fields: Vec<Option<Value>> = fields
+            .iter()
+            .map(|cell| {
+                cell.as_ref()
+                    .map(|v| transfer(v, &case.words, fresh.interner_mut()))
+            })
+            .collect();
+        fresh
+            .insert(*fact_type, &fields, &[])
+            .expect("a fact that fit before fits again");
+    }
+    let expected = reckon_rete_core::oracle::run(&case.program, &mut fresh, &OPTIONS);
+    prop_assert!(
+        expected.facts == found.facts,
+        "after changes the network's facts differ from a fresh run's:\n--- fresh oracle\n{}--- network\n{}",
+        expected,
+        found
+    );
+    Ok(())
 }
 
 /// An input fact in the session: where it came from in the case, its id, and its fields

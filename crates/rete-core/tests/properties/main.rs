@@ -5,6 +5,7 @@
 //! `RECKON_SOAK=1` runs twenty times as many cases.
 
 mod differential;
+mod found;
 mod oracle;
 mod support;
 
